@@ -1,0 +1,18 @@
+package io.tidemark.config;
+
+/**
+ * {@code tidemark.databases.<name>}. The URL is split into host, port and database at load time so a bad URL
+ * is a config error, not a connection error at 3 a.m.; {@code user} comes from the URL's user info unless
+ * {@code user} is set. {@code server} names the physical server whose budgets ({@link ServerConfig}) this
+ * database shares; it defaults to {@code host:port}.
+ */
+public record DatabaseConfig(
+    String name,
+    String url,
+    String host,
+    int port,
+    String database,
+    String user,
+    Secret password,
+    String server,
+    int poolSize) {}
