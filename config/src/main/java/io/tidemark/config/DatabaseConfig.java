@@ -4,7 +4,8 @@ package io.tidemark.config;
  * {@code tidemark.databases.<name>}. The URL is split into host, port and database at load time so a bad URL
  * is a config error, not a connection error at 3 a.m.; {@code user} comes from the URL's user info unless
  * {@code user} is set. {@code server} names the physical server whose budgets ({@link ServerConfig}) this
- * database shares; it defaults to {@code host:port}.
+ * database shares; it defaults to {@code host:port}. {@code sslMode} is libpq's ({@code disable},
+ * {@code prefer}, {@code require}, {@code verify-ca}, {@code verify-full}), from the URL's {@code sslmode}.
  */
 public record DatabaseConfig(
     String name,
@@ -15,4 +16,5 @@ public record DatabaseConfig(
     String user,
     Secret password,
     String server,
-    int poolSize) {}
+    int poolSize,
+    String sslMode) {}

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The whole daemon configuration, validated and immutable. Maps keep the order of the file (the first
- * database is the default state database). Safe to log: secrets print masked.
+ * database is the default state database). Safe to log: secrets print masked. {@code warnings} are things
+ * the daemon logs at start but that do not stop it (e.g. a token whose environment variable is unset).
  */
 public record TidemarkConfig(
     String stateDatabase,
@@ -14,10 +15,15 @@ public record TidemarkConfig(
     Map<String, DatabaseConfig> databases,
     Map<String, List<String>> groups,
     Map<String, ServerConfig> servers,
-    Defaults defaults) {
+    Defaults defaults,
+    DaemonSettings daemon,
+    List<HookConfig> hooks,
+    List<ConfigProblem> warnings) {
 
   public TidemarkConfig {
     tokens = List.copyOf(tokens);
+    hooks = List.copyOf(hooks);
+    warnings = List.copyOf(warnings);
     databases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(databases));
     groups = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(groups));
     servers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(servers));

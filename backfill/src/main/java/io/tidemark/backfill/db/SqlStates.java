@@ -1,0 +1,37 @@
+package io.tidemark.backfill.db;
+
+import java.util.Set;
+
+/** The SQLSTATEs Tidemark acts on, by name. Code decides on these, never on message text. */
+public final class SqlStates {
+  /** {@code lock_timeout} expired: someone holds a conflicting lock. Always safe to retry. */
+  public static final String LOCK_NOT_AVAILABLE = "55P03";
+  public static final String SERIALIZATION_FAILURE = "40001";
+  public static final String DEADLOCK_DETECTED = "40P01";
+  /** {@code statement_timeout} expired (also a cancel request). */
+  public static final String QUERY_CANCELED = "57014";
+  /** The backend was terminated ({@code pg_terminate_backend}) or the server is shutting down. */
+  public static final String ADMIN_SHUTDOWN = "57P01";
+  public static final String CRASH_SHUTDOWN = "57P02";
+  public static final String CANNOT_CONNECT_NOW = "57P03";
+  public static final String CONNECTION_EXCEPTION = "08000";
+  public static final String CONNECTION_DOES_NOT_EXIST = "08003";
+  public static final String CONNECTION_FAILURE = "08006";
+  public static final String CHECK_VIOLATION = "23514";
+  public static final String FOREIGN_KEY_VIOLATION = "23503";
+  public static final String NOT_NULL_VIOLATION = "23502";
+  public static final String UNIQUE_VIOLATION = "23505";
+  public static final String DIVISION_BY_ZERO = "22012";
+  public static final String SYNTAX_ERROR = "42601";
+  public static final String UNDEFINED_TABLE = "42P01";
+  public static final String UNDEFINED_COLUMN = "42703";
+  public static final String DUPLICATE_OBJECT = "42710";
+  public static final String INSUFFICIENT_PRIVILEGE = "42501";
+
+  /** Failures that say nothing about the statement and go away when the server is back. */
+  public static final Set<String> TRANSIENT_CONNECTION = Set.of(
+      ADMIN_SHUTDOWN, CRASH_SHUTDOWN, CANNOT_CONNECT_NOW,
+      CONNECTION_EXCEPTION, CONNECTION_DOES_NOT_EXIST, CONNECTION_FAILURE);
+
+  private SqlStates() {}
+}
