@@ -66,7 +66,7 @@ public final class ConfigLoader {
     Problems problems = new Problems();
     Config parsed = parseSyntax(parser, origin);
     Config reference = reference();
-    Node root = Node.root(resolve(parsed.withFallback(reference), env, problems).root(), problems, text.lines().toList());
+    Node root = Node.root(resolve(parsed.withFallback(reference), env), problems, text.lines().toList());
     collectSecrets(root.value(), "", problems);
     reportUnresolved(root);
     KeyCheck.fixedSections(root, reference.root());
@@ -118,14 +118,24 @@ public final class ConfigLoader {
   /**
    * Substitutions are looked up in the file itself, then in {@code env} (never system properties or, in the
    * map overload, the real environment). Unresolved ones are left in place and reported per path below.
+   * The environment is merged in as a fallback and its keys dropped afterwards, rather than passed to
+   * {@code resolveWith}: that cannot resolve a key overriding itself ({@code user = a, user = ${?X}}).
    */
-  private static Config resolve(Config merged, Map<String, String> env, Problems problems) {
-    Config source = merged.withFallback(ConfigValueFactory.fromMap(env).toConfig());
+  private static ConfigObject resolve(Config merged, Map<String, String> env) {
+    Config resolved;
     try {
-      return merged.resolveWith(source, ConfigResolveOptions.noSystem().setAllowUnresolved(true));
+      resolved = merged.withFallback(ConfigValueFactory.fromMap(env))
+          .resolve(ConfigResolveOptions.noSystem().setAllowUnresolved(true));
     } catch (com.typesafe.config.ConfigException e) {
       throw single("tidemark", "unresolved-substitution", "a substitution cannot be resolved (does it refer to itself?)");
     }
+    ConfigObject root = resolved.root();
+    for (String key : root.keySet()) {
+      if (!merged.root().containsKey(key)) {
+        root = root.withoutKey(key);
+      }
+    }
+    return root;
   }
 
   /**

@@ -57,8 +57,17 @@ final class Node {
     return parent.isEmpty() ? segment : parent + "." + segment;
   }
 
+  /**
+   * The value at {@code key}, absent when there is none. Asking a value that is set but is not an object
+   * for a key reports it as {@code wrong-type} (once), e.g. {@code http = 5}.
+   */
   Node get(String key) {
-    ConfigValue child = value instanceof ConfigObject o && type() == ConfigValueType.OBJECT ? o.get(key) : null;
+    ConfigValue child = null;
+    if (isSet() && type() == ConfigValueType.OBJECT) {
+      child = ((ConfigObject) value).get(key);
+    } else if (isSet() && !isUnresolved()) {
+      wrongType("an object { ... }");
+    }
     return new Node(childPath(path, key), child, problems, sourceLines);
   }
 
