@@ -1,6 +1,7 @@
 package io.tidemark.config;
 
 import com.typesafe.config.ConfigValueType;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +52,7 @@ final class FleetReader {
         databases.put(name, db);
       }
     });
+    warnSameTarget(databases, databaseNodes);
     Map<String, List<String>> groups = groups(databaseNodes.keySet());
     String stateDatabase = stateDatabase(databaseNodes.keySet(), groups.keySet());
     Map<String, ServerConfig> servers = servers(databases, defaultBudget);
@@ -97,6 +99,21 @@ final class FleetReader {
     String effectiveServer = server.isEmpty() ? hostPort(url) : server;
     return new DatabaseConfig(name, url.url(), url.host(), url.port(), url.database(), effectiveUser, secret,
         effectiveServer, pool == null ? 0 : pool, url.sslMode());
+  }
+
+  /**
+   * Two names for one database are allowed (e.g. during a rename of the entry) but suspicious: plans would
+   * treat them as two databases, each with its own barrier, on one set of tables.
+   */
+  private static void warnSameTarget(Map<String, DatabaseConfig> databases, Map<String, Node> nodes) {
+    Map<String, String> nameByTarget = new HashMap<>();
+    for (DatabaseConfig db : databases.values()) {
+      String other = nameByTarget.putIfAbsent(db.host() + ":" + db.port() + "/" + db.database(), db.name());
+      if (other != null) {
+        nodes.get(db.name()).get("url").warn("same-database-twice", "points at the same database as " + other
+            + "; plans would treat the two names as two databases");
+      }
+    }
   }
 
   /** The key {@code password} or the URL's, never both (which one would the operator expect to win?). */

@@ -58,14 +58,14 @@ final class Node {
   }
 
   /**
-   * The value at {@code key}, absent when there is none. Asking a value that is set but is not an object
-   * for a key reports it as {@code wrong-type} (once), e.g. {@code http = 5}.
+   * The value at {@code key}, absent when there is none. Asking a value that is present but is not an
+   * object for a key reports it as {@code wrong-type} (once), e.g. {@code http = 5} or {@code http = null}.
    */
   Node get(String key) {
     ConfigValue child = null;
     if (isSet() && type() == ConfigValueType.OBJECT) {
       child = ((ConfigObject) value).get(key);
-    } else if (isSet() && !isUnresolved()) {
+    } else if (value != null && !isUnresolved()) {
       wrongType("an object { ... }");
     }
     return new Node(childPath(path, key), child, problems, sourceLines);

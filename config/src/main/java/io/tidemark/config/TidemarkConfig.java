@@ -43,7 +43,7 @@ public record TidemarkConfig(
   /**
    * One line for the startup log, without any secret, e.g. {@code state database authdb; databases: authdb =
    * app@db1:5432/authdb (server db1, sslmode prefer, pool 4); groups: tenants = [authdb, apidb]; servers: db1
-   * (2 concurrent backfills); http 127.0.0.1:7654; tokens: ci (submitter); hooks: pager}.
+   * (max-concurrent-backfills 2); http 127.0.0.1:7654; tokens: ci (submitter); hooks: pager}.
    */
   public String describe() {
     return "state database " + stateDatabase
@@ -51,7 +51,7 @@ public record TidemarkConfig(
             + " (server " + d.server() + ", sslmode " + d.sslMode() + ", pool " + d.poolSize() + ")").toList())
         + "; groups: " + join(groups.entrySet().stream().map(g -> g.getKey() + " = " + g.getValue()).toList())
         + "; servers: " + join(servers.values().stream()
-            .map(s -> s.name() + " (" + s.maxConcurrentBackfills() + " concurrent backfills)").toList())
+            .map(s -> s.name() + " (max-concurrent-backfills " + s.maxConcurrentBackfills() + ")").toList())
         + "; http " + http.host() + ":" + http.port()
         + "; tokens: " + join(tokens.stream().map(t -> t.name() + " (" + t.role().configName() + ")").toList())
         + "; hooks: " + join(hooks.stream().map(HookConfig::name).toList());

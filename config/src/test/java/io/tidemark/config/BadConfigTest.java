@@ -89,6 +89,7 @@ class BadConfigTest {
         bad("bad size", "tidemark.http.max-body-size = lots", "tidemark.http.max-body-size bad-size"),
         bad("list where a number belongs", "tidemark.http.port = [7654]", "tidemark.http.port wrong-type"),
         bad("section replaced by a number reports once", "tidemark.http = 5", "tidemark.http wrong-type"),
+        bad("section set to null reports once", "tidemark.defaults.throttle = null", "tidemark.defaults.throttle wrong-type"),
         bad("database that is a string", "tidemark.databases.apidb = \"postgresql://app@db1/apidb\"",
             "tidemark.databases.apidb wrong-type"),
         bad("number too large", "tidemark.defaults.ddl.max-attempts = 99999999999",

@@ -252,6 +252,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void warnsWhenTwoNamesPointAtOneDatabase() {
+    TidemarkConfig config = ConfigLoader.parse("""
+        tidemark.databases { a.url = "postgresql://app@db1/x", b.url = "postgres://other@db1:5432/x" }
+        """, Map.of());
+    assertThat(config.warnings()).extracting(ConfigProblem::path, ConfigProblem::code)
+        .containsExactly(tuple("tidemark.databases.b.url", "same-database-twice"));
+  }
+
+  @Test
   void userKeyOverridesTheUrlUser() {
     TidemarkConfig config = ConfigLoader.parse("""
         tidemark.databases.a { url = "postgresql://app@db1/a", user = migrator }
@@ -299,7 +308,7 @@ class ConfigLoaderTest {
         + "authdb = app@db1:5432/authdb (server db1, sslmode prefer, pool 4), "
         + "apidb = app@db1:5432/apidb (server db1, sslmode prefer, pool 4), "
         + "admindb = app@db2:5432/admindb (server db2, sslmode prefer, pool 4); "
-        + "groups: tenants = [authdb, apidb]; servers: db1 (2 concurrent backfills), db2 (1 concurrent backfills); "
+        + "groups: tenants = [authdb, apidb]; servers: db1 (max-concurrent-backfills 2), db2 (max-concurrent-backfills 1); "
         + "http 127.0.0.1:7654; tokens: ci (submitter), oncall (operator); hooks: none");
   }
 }
