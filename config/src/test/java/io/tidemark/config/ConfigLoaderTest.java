@@ -191,6 +191,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theOneArgumentParseUsesTheProcessEnvironment() {
+    String variable = System.getenv().entrySet().stream()
+        .filter(e -> e.getKey().matches("[A-Z_]+") && !e.getValue().isBlank())
+        .map(Map.Entry::getKey).findFirst().orElseThrow();
+    TidemarkConfig config = ConfigLoader.parse(MINIMAL + "tidemark.daemon.instance-id = ${?" + variable + "}\n");
+    assertThat(config.daemon().instanceId()).isEqualTo(System.getenv(variable).strip());
+  }
+
+  @Test
   void selfReferencesResolveWithinTheFile() {
     TidemarkConfig config = ConfigLoader.parse("""
         tidemark.databases { a.url = "postgresql://app@db1:5432/a", b.url = ${tidemark.databases.a.url}"2" }
@@ -290,6 +299,16 @@ class ConfigLoaderTest {
     Path file = dir.resolve("tidemark.conf");
     Files.writeString(file, MINIMAL + "tidemark.http.port = 9000\n");
     assertThat(ConfigLoader.load(file).http().port()).isEqualTo(9000);
+  }
+
+  @Test
+  void reportsASyntaxErrorInAFileByFileAndLine(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("tidemark.conf");
+    Files.writeString(file, MINIMAL + "tidemark.http {\n");
+    assertThatThrownBy(() -> ConfigLoader.load(file))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .extracting(ConfigProblem::path, ConfigProblem::code)
+            .containsExactly(tuple(file + ":3", "syntax-error")));
   }
 
   @Test
