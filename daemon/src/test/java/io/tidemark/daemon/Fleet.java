@@ -22,6 +22,8 @@ public final class Fleet implements AutoCloseable {
   public final TestDatabase state;
   public final Map<String, TestDatabase> targets = new LinkedHashMap<>();
   private final List<Daemon> daemons = new ArrayList<>();
+  private io.vertx.core.Vertx opsVertx;
+  private io.tidemark.daemon.ops.PlanOperations operations;
 
   public Fleet(String prefix, int rows) {
     state = TestDatabase.create(prefix + "state");
@@ -92,6 +94,28 @@ public final class Fleet implements AutoCloseable {
         + " WHERE plan_id = '" + planId + "' ORDER BY id");
   }
 
+  /** Operator actions straight on the state database, as a daemon in another process would take them. */
+  public io.tidemark.daemon.ops.PlanOperations operations() {
+    if (operations == null) {
+      opsVertx = io.vertx.core.Vertx.vertx();
+      operations = new io.tidemark.daemon.ops.PlanOperations(Fixtures.pool(opsVertx, "state", state), id -> { });
+    }
+    return operations;
+  }
+
+  /** Checks every target's users: all rows have the status their is_active says (when that column is left). */
+  public void assertUsersExact(int rows) {
+    for (Map.Entry<String, TestDatabase> e : targets.entrySet()) {
+      TestDatabase db = e.getValue();
+      long nulls = db.queryLong("SELECT count(*) FROM public.users WHERE status IS NULL");
+      long inactive = db.queryLong("SELECT count(*) FROM public.users WHERE status = 'inactive'");
+      long total = db.queryLong("SELECT count(*) FROM public.users");
+      if (nulls != 0 || inactive != rows / 3 || total != rows) {
+        throw new AssertionError(e.getKey() + ": nulls " + nulls + ", inactive " + inactive + ", total " + total);
+      }
+    }
+  }
+
   public void stopDaemons() {
     for (Daemon d : daemons) {
       try {
@@ -106,6 +130,9 @@ public final class Fleet implements AutoCloseable {
   @Override
   public void close() {
     stopDaemons();
+    if (opsVertx != null) {
+      get(opsVertx.close());
+    }
     targets.values().forEach(TestDatabase::close);
     state.close();
   }
