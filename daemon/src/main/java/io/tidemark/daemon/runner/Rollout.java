@@ -31,18 +31,20 @@ final class Rollout {
     List<String> claims = new ArrayList<>();
     int running = 0;
     for (DatabaseRecord d : stage) {
-      if (d.state() == DatabaseState.RUNNING) {
+      // A driver here may still be finishing the previous phase (e.g. after a rollback was ordered): it
+      // holds the lease, so the database counts as running and is claimed once that driver let go.
+      if (drivenHere.contains(d.database())) {
         running++;
-        if (!drivenHere.contains(d.database())) {
-          claims.add(d.database());
-        }
+      } else if (d.state() == DatabaseState.RUNNING) {
+        running++;
+        claims.add(d.database());
       }
     }
     for (DatabaseRecord d : stage) {
       if (running >= limit) {
         break;
       }
-      if (d.state() == DatabaseState.PENDING && !d.paused()) {
+      if (d.state() == DatabaseState.PENDING && !d.paused() && !drivenHere.contains(d.database())) {
         claims.add(d.database());
         running++;
       }
