@@ -11,6 +11,7 @@ import io.tidemark.daemon.metrics.MetricNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -149,6 +151,21 @@ class DeployFilesTest {
       assertThat(rule.path("annotations").path("description").asText()).isNotBlank();
       assertThat(rule.path("annotations").path("runbook_url").asText()).startsWith("docs/operator-guide.md#");
     });
+  }
+
+  /**
+   * The rule unit tests (deploy/prometheus/tests) need promtool, which ships with Prometheus and is not a
+   * build dependency: skipped where it is not installed.
+   */
+  @Test
+  void alertRulesPassTheirPromtoolUnitTests() throws IOException, InterruptedException {
+    Assumptions.assumeTrue(onPath("promtool"), "promtool is not installed");
+    Process promtool = new ProcessBuilder("promtool", "test", "rules",
+        DEPLOY.resolve("prometheus/tests/tidemark-rules.test.yml").toString())
+        .redirectErrorStream(true).start();
+    String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(promtool.waitFor()).as(output).isZero();
   }
 
   @Test
@@ -547,6 +564,12 @@ class DeployFilesTest {
     List<String> list = new ArrayList<>();
     iterator.forEachRemaining(list::add);
     return list;
+  }
+
+  private static boolean onPath(String program) {
+    String path = System.getenv().getOrDefault("PATH", "");
+    return Stream.of(path.split(java.io.File.pathSeparator))
+        .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, program)));
   }
 
   private static Stream<JsonNode> stream(JsonNode array) {
