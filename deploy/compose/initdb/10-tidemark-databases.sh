@@ -4,6 +4,7 @@
 # loads the example schema as that role so Tidemark owns the tables it will alter.
 #   TIDEMARK_DATABASES     space-separated names, e.g. "authdb apidb"
 #   TIDEMARK_DB_PASSWORD   the role's password (the compose file passes the same value to Tidemark)
+#   TIDEMARK_SCHEMA_FILE   the schema to load (default /tidemark/schema.sql, where the compose file mounts it)
 set -euo pipefail
 : "${TIDEMARK_DATABASES:?set TIDEMARK_DATABASES to the databases this server holds}"
 : "${TIDEMARK_DB_PASSWORD:?set TIDEMARK_DB_PASSWORD}"
@@ -21,5 +22,5 @@ for db in $TIDEMARK_DATABASES; do
     -c "CREATE DATABASE \"$db\" OWNER tidemark"
   # One psql session: -c and -f run in order, so the schema's objects are created as (owned by) tidemark.
   psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$db" \
-    -c "SET ROLE tidemark" -f /tidemark/schema.sql
+    -c "SET ROLE tidemark" -f "${TIDEMARK_SCHEMA_FILE:-/tidemark/schema.sql}"
 done
