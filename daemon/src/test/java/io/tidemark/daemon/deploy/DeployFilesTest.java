@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.tidemark.daemon.metrics.MetricNames;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -244,6 +246,8 @@ class DeployFilesTest {
       }
       bindMounts(service.getValue()).values().forEach(source ->
           assertThat(DEPLOY.resolve(source)).as(service.getKey() + " mounts " + source).exists());
+      assertThat(dependencies(service.getValue())).as(service.getKey() + " depends on")
+          .allSatisfy(dependency -> assertThat(services.has(dependency)).as(dependency).isTrue());
     });
   }
 
@@ -319,7 +323,8 @@ class DeployFilesTest {
         .isGreaterThan(conf.hasPath("tidemark.daemon.shutdown-timeout")
             ? conf.getDuration("tidemark.daemon.shutdown-timeout") : DEFAULT_SHUTDOWN_TIMEOUT);
     assertThat(conf.getString("tidemark.http.host")).isEqualTo("0.0.0.0");
-    assertThat(container.path("ports").get(0).path("containerPort").asInt()).isEqualTo(conf.getInt("tidemark.http.port"));
+    assertThat(container.path("ports").get(0).path("containerPort").asInt())
+        .isEqualTo(conf.getInt("tidemark.http.port"));
   }
 
   @Test
@@ -330,10 +335,12 @@ class DeployFilesTest {
     JsonNode monitor = kubernetes("ServiceMonitor");
     JsonNode container = pod.path("spec").path("containers").get(0);
 
-    assertThat(pod.path("metadata").path("labels")).isEqualTo(deployment.path("spec").path("selector").path("matchLabels"));
+    assertThat(pod.path("metadata").path("labels"))
+        .isEqualTo(deployment.path("spec").path("selector").path("matchLabels"));
     assertThat(service.path("spec").path("selector")).isEqualTo(pod.path("metadata").path("labels"));
     assertThat(monitor.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
-    assertThat(monitor.path("spec").path("selector").path("matchLabels")).isEqualTo(service.path("metadata").path("labels"));
+    assertThat(monitor.path("spec").path("selector").path("matchLabels"))
+        .isEqualTo(service.path("metadata").path("labels"));
     assertThat(names(service.path("spec").path("ports"), "name"))
         .contains(monitor.path("spec").path("endpoints").get(0).path("port").asText());
     assertThat(monitor.path("spec").path("endpoints").get(0).path("path").asText()).isEqualTo("/metrics");
@@ -455,6 +462,12 @@ class DeployFilesTest {
     return mounts;
   }
 
+  /** {@code depends_on} as a list of names or as a map of name to condition. */
+  private static List<String> dependencies(JsonNode service) {
+    JsonNode dependsOn = service.path("depends_on");
+    return dependsOn.isArray() ? stream(dependsOn).map(JsonNode::asText).toList() : toList(dependsOn.fieldNames());
+  }
+
   private static JsonNode rulesFile() {
     return single(DEPLOY.resolve("prometheus/rules/tidemark-rules.yml"));
   }
@@ -484,7 +497,9 @@ class DeployFilesTest {
   /** The PromQL of every panel target and of every query variable. */
   private static List<String> dashboardExpressions(JsonNode dashboard) {
     List<String> expressions = new ArrayList<>();
-    panels(dashboard).forEach(panel -> panel.path("targets").forEach(target -> expressions.add(target.path("expr").asText())));
+    for (JsonNode panel : panels(dashboard)) {
+      panel.path("targets").forEach(target -> expressions.add(target.path("expr").asText()));
+    }
     for (JsonNode variable : dashboard.path("templating").path("list")) {
       if (variable.path("type").asText().equals("query")) {
         JsonNode query = variable.path("query");
@@ -560,7 +575,7 @@ class DeployFilesTest {
     return stream(array).map(element -> element.path(field).asText()).toList();
   }
 
-  private static List<String> toList(java.util.Iterator<String> iterator) {
+  private static List<String> toList(Iterator<String> iterator) {
     List<String> list = new ArrayList<>();
     iterator.forEachRemaining(list::add);
     return list;
@@ -568,7 +583,7 @@ class DeployFilesTest {
 
   private static boolean onPath(String program) {
     String path = System.getenv().getOrDefault("PATH", "");
-    return Stream.of(path.split(java.io.File.pathSeparator))
+    return Stream.of(path.split(File.pathSeparator))
         .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, program)));
   }
 
