@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.tidemark.config.ConfigLoader;
+import io.tidemark.config.DatabaseConfig;
+import io.tidemark.config.TidemarkConfig;
 import io.tidemark.daemon.metrics.MetricNames;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,8 +56,10 @@ class DeployFilesTest {
       MetricNames.DDL_LOCK_TIMEOUTS_TOTAL, MetricNames.DDL_ATTEMPTS_TOTAL, MetricNames.INDEX_BUILD_PROGRESS_RATIO);
   private static final Set<String> REQUIRED_ALERTS = Set.of("TidemarkPlanFailed", "TidemarkBackfillStalled",
       "TidemarkBackfillThrottled", "TidemarkAwaitingApproval");
-  /** The daemon's default {@code tidemark.daemon.shutdown-timeout}. */
-  private static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+  /** The daemon's default {@code tidemark.daemon.shutdown-timeout}, from the config module's reference.conf. */
+  private static final Duration DEFAULT_SHUTDOWN_TIMEOUT =
+      ConfigFactory.defaultReference().getDuration("tidemark.daemon.shutdown-timeout");
+  private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{\\?([A-Z0-9_]+)}");
 
   private static final Pattern STATE_VALUE = Pattern.compile("\\bstate\\s*=\\s*\"([^\"]*)\"");
   private static final Pattern TEMPLATE_LABEL = Pattern.compile("\\$labels\\.([a-zA-Z_][a-zA-Z0-9_]*)");
@@ -264,14 +267,13 @@ class DeployFilesTest {
         serverOfDatabase.put(database, server);
       }
     }
-    Config databases = hocon(DEPLOY.resolve("compose/tidemark.conf")).getConfig("tidemark.databases");
+    Map<String, DatabaseConfig> databases = daemonConfig(composeConf()).databases();
 
     assertThat(serverOfDatabase).containsOnlyKeys("authdb", "apidb", "admindb");
-    assertThat(databases.root().keySet()).containsExactlyInAnyOrderElementsOf(serverOfDatabase.keySet());
+    assertThat(databases).containsOnlyKeys(serverOfDatabase.keySet().toArray(String[]::new));
     serverOfDatabase.forEach((database, server) -> {
-      URI url = URI.create(databases.getString(database + ".url"));
-      assertThat(url.getHost()).as(database).isEqualTo(server);
-      assertThat(url.getPath()).as(database).isEqualTo("/" + database);
+      assertThat(databases.get(database).host()).as(database).isEqualTo(server);
+      assertThat(databases.get(database).database()).as(database).isEqualTo(database);
     });
   }
 
@@ -280,15 +282,19 @@ class DeployFilesTest {
     JsonNode services = compose().path("services");
     List<String> daemons = names(services).stream().filter(name -> name.startsWith("tidemark")).toList();
 
+    TidemarkConfig config = daemonConfig(composeConf());
+
     assertThat(daemons).hasSize(2);
-    assertThat(hocon(DEPLOY.resolve("compose/tidemark.conf")).getString("tidemark.http.host")).isEqualTo("0.0.0.0");
+    assertThat(config.http().host()).isEqualTo("0.0.0.0");
     for (String daemon : daemons) {
       JsonNode service = services.path(daemon);
       assertThat(service.path("build").path("dockerfile").asText()).isEqualTo("deploy/Dockerfile");
       assertThat(bindMounts(service))
           .containsEntry("/etc/tidemark/tidemark.conf", "./compose/tidemark.conf");
-      assertThat(service.path("environment").path("AUTHDB_PASSWORD").asText()).isNotBlank();
-      assertThat(duration(service.path("stop_grace_period").asText())).isGreaterThan(DEFAULT_SHUTDOWN_TIMEOUT);
+      assertThat(environmentReferences(composeConf())).as("variables %s passes", daemon)
+          .allSatisfy(variable -> assertThat(service.path("environment").path(variable).asText()).isNotBlank());
+      assertThat(duration(service.path("stop_grace_period").asText()))
+          .isGreaterThan(config.daemon().shutdownTimeout());
     }
   }
 
@@ -310,7 +316,7 @@ class DeployFilesTest {
     JsonNode deployment = kubernetes("Deployment");
     JsonNode pod = deployment.path("spec").path("template").path("spec");
     JsonNode container = pod.path("containers").get(0);
-    Config conf = ConfigFactory.parseString(kubernetes("ConfigMap").path("data").path("tidemark.conf").asText());
+    TidemarkConfig config = daemonConfig(kubernetes("ConfigMap").path("data").path("tidemark.conf").asText());
 
     assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(2);
     assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/live");
@@ -320,11 +326,10 @@ class DeployFilesTest {
     assertThat(container.path("resources").path("requests").path("memory").asText()).isNotBlank();
     assertThat(container.path("resources").path("limits").path("memory").asText()).isNotBlank();
     assertThat(Duration.ofSeconds(pod.path("terminationGracePeriodSeconds").asLong()))
-        .isGreaterThan(conf.hasPath("tidemark.daemon.shutdown-timeout")
-            ? conf.getDuration("tidemark.daemon.shutdown-timeout") : DEFAULT_SHUTDOWN_TIMEOUT);
-    assertThat(conf.getString("tidemark.http.host")).isEqualTo("0.0.0.0");
+        .isGreaterThan(config.daemon().shutdownTimeout());
+    assertThat(config.http().host()).isEqualTo("0.0.0.0");
     assertThat(container.path("ports").get(0).path("containerPort").asInt())
-        .isEqualTo(conf.getInt("tidemark.http.port"));
+        .isEqualTo(config.http().port());
   }
 
   @Test
@@ -355,10 +360,8 @@ class DeployFilesTest {
   void kubernetesSecretHoldsPlaceholdersForEveryVariableTheConfigReads() {
     JsonNode secret = kubernetes("Secret");
     String conf = kubernetes("ConfigMap").path("data").path("tidemark.conf").asText();
-    Set<String> variables = Pattern.compile("\\$\\{\\?([A-Z0-9_]+)}").matcher(conf).results()
-        .map(match -> match.group(1)).collect(Collectors.toCollection(TreeSet::new));
 
-    assertThat(names(secret.path("stringData"))).containsExactlyInAnyOrderElementsOf(variables);
+    assertThat(names(secret.path("stringData"))).containsExactlyInAnyOrderElementsOf(environmentReferences(conf));
     assertThat(secret.path("data").isMissingNode()).isTrue();
     secret.path("stringData").elements().forEachRemaining(value -> assertThat(value.asText()).isEqualTo("REPLACE_ME"));
   }
@@ -510,8 +513,29 @@ class DeployFilesTest {
     return expressions;
   }
 
-  private static Config hocon(Path file) {
-    return ConfigFactory.parseFile(file.toFile()).resolve();
+  private static String composeConf() {
+    try {
+      return Files.readString(DEPLOY.resolve("compose/tidemark.conf"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A tidemark.conf through the daemon's own loader, every {@code ${?VAR}} it reads set: throws (naming every
+   * problem) when the daemon would refuse the file, and must load without warnings.
+   */
+  private static TidemarkConfig daemonConfig(String hocon) {
+    Map<String, String> env = new HashMap<>();
+    environmentReferences(hocon).forEach(variable -> env.put(variable, "placeholder-" + variable.toLowerCase()));
+    TidemarkConfig config = ConfigLoader.parse(hocon, env);
+    assertThat(config.warnings()).isEmpty();
+    return config;
+  }
+
+  private static Set<String> environmentReferences(String hocon) {
+    return ENV_REFERENCE.matcher(hocon).results().map(match -> match.group(1))
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   /** Dockerfile instructions, continuation lines joined, comments and blank lines dropped. */
