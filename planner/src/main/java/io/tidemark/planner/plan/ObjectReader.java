@@ -45,6 +45,12 @@ final class ObjectReader {
     problems.add(new Problem(key == null ? path : path(key), code, message));
   }
 
+  /** Whether a problem was already reported at {@code key} of this object (to avoid follow-up noise). */
+  boolean hasProblemsAt(String key) {
+    String at = path(key);
+    return problems.stream().anyMatch(p -> p.path().equals(at));
+  }
+
   boolean has(String key) {
     ConfigValue value = object.get(key);
     return value != null && value.valueType() != ConfigValueType.NULL;

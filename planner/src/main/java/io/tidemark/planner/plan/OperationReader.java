@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.tidemark.planner.Phase;
+import io.tidemark.planner.lint.SqlLexException;
 import io.tidemark.planner.plan.Operation.AddCheck;
 import io.tidemark.planner.plan.Operation.AddColumn;
 import io.tidemark.planner.plan.Operation.AddEnumValue;
@@ -274,19 +275,26 @@ final class OperationReader {
       r.problem("unsafe", "must-not-be-empty", "give the reason the statements are safe anyway");
     }
     Optional<String> downText = r.optionalString("down");
-    List<String> statements = statementsText.isBlank() ? List.of() : SqlChecks.split(statementsText);
-    if (!statementsText.isBlank() && statements.isEmpty()) {
-      r.problem("statements", "must-not-be-empty", "holds no statement");
-    }
-    List<String> down = downText.map(SqlChecks::split).orElse(List.of());
-    if (downText.isPresent() && down.isEmpty()) {
-      r.problem("down", "must-not-be-empty", "holds no statement");
-    }
-    if (unsafe.isEmpty()) {
+    List<String> statements = statementsText.isBlank() ? List.of() : split(r, "statements", statementsText);
+    List<String> down = downText.map(d -> split(r, "down", d)).orElse(List.of());
+    if (unsafe.isEmpty() && !r.hasProblemsAt("statements") && !r.hasProblemsAt("down")) {
       lint(r, "statements", statementsText, phase);
       downText.ifPresent(d -> lint(r, "down", d, phase));
     }
     return new Sql(statements, transactional, unsafe.filter(u -> !u.isBlank()), down);
+  }
+
+  private static List<String> split(ObjectReader r, String key, String text) {
+    try {
+      List<String> statements = SqlChecks.split(text);
+      if (statements.isEmpty()) {
+        r.problem(key, "must-not-be-empty", "holds no statement");
+      }
+      return statements;
+    } catch (SqlLexException e) {
+      r.problem(key, "invalid-sql", e.getMessage());
+      return List.of();
+    }
   }
 
   private void lint(ObjectReader r, String key, String text, Phase lintPhase) {
