@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.tidemark.planner.Phase;
+import io.tidemark.planner.lint.LintFinding;
 import io.tidemark.planner.lint.SqlLexException;
 import io.tidemark.planner.plan.Operation.AddCheck;
 import io.tidemark.planner.plan.Operation.AddColumn;
@@ -298,7 +299,7 @@ final class OperationReader {
   }
 
   private void lint(ObjectReader r, String key, String text, Phase lintPhase) {
-    for (SqlChecks.Finding f : SqlChecks.lint(text, lintPhase, tablesCreatedInPlan)) {
+    for (LintFinding f : SqlChecks.lint(text, lintPhase, tablesCreatedInPlan)) {
       r.problem(key, "lint:" + f.ruleId(), "statement " + (f.statementIndex() + 1) + " (" + f.statement() + "): "
           + f.message() + "; safe form: " + f.safeForm() + " (or give unsafe = \"reason\")");
     }

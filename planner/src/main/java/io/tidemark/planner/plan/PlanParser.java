@@ -116,7 +116,7 @@ public final class PlanParser {
     List<String> databases = databases(r);
     Rollout rollout = rollout(r);
     Approval approval = approval(r, specApproval);
-    Set<String> tablesCreated = tablesCreated(r);
+    Set<String> tablesCreated = new HashSet<>(); // grows as create_table operations are read: lint exempts them
     List<PlanRules.Located> located = new ArrayList<>();
     List<List<Operation>> byPhase = new ArrayList<>();
     for (Phase phase : Phase.values()) {
@@ -188,28 +188,6 @@ public final class PlanParser {
     };
   }
 
-  /** Tables created by the plan itself: lint allows on them what would be unsafe on a table in use. */
-  private static Set<String> tablesCreated(ObjectReader r) {
-    Set<String> tables = new HashSet<>();
-    Optional<ConfigValue> expand = r.peek("expand");
-    if (expand.isPresent() && expand.get().valueType() == ConfigValueType.LIST) {
-      for (ConfigValue item : (List<? extends ConfigValue>) expand.get()) {
-        if (item instanceof ConfigObject o && "create_table".equals(unwrap(o.get("op")))
-            && o.get("table") != null) {
-          String table = String.valueOf(unwrap(o.get("table")));
-          String schema = o.get("schema") == null ? "public" : String.valueOf(unwrap(o.get("schema")));
-          tables.add(table);
-          tables.add(schema + "." + table);
-        }
-      }
-    }
-    return tables;
-  }
-
-  private static Object unwrap(ConfigValue value) {
-    return value == null ? null : value.unwrapped();
-  }
-
   private static List<Operation> operations(ObjectReader r, Phase phase, Set<String> tablesCreated,
       List<PlanRules.Located> located, List<Problem> problems) {
     Optional<ConfigValue> value = r.peek(phase.planKey());
@@ -226,6 +204,10 @@ public final class PlanParser {
       }
       Optional<Operation> op = reader.read(item);
       op.ifPresent(o -> {
+        if (o instanceof CreateTable t) {
+          tablesCreated.add(t.table());
+          tablesCreated.add(t.schema() + "." + t.table());
+        }
         PlanRules.checkPhase(o, phase, item.path(), problems);
         located.add(new PlanRules.Located(item.path(), phase, o));
         ops.add(o);

@@ -2,8 +2,11 @@ package io.tidemark.planner.plan;
 
 import io.tidemark.planner.Phase;
 import io.tidemark.planner.lint.Expressions;
+import io.tidemark.planner.lint.LintContext;
+import io.tidemark.planner.lint.LintFinding;
 import io.tidemark.planner.lint.SqlLexException;
 import io.tidemark.planner.lint.SqlStatement;
+import io.tidemark.planner.lint.SqlLinter;
 import io.tidemark.planner.lint.SqlStatements;
 import java.util.List;
 import java.util.Set;
@@ -22,11 +25,9 @@ final class SqlChecks {
     return Expressions.possiblyVolatileCalls(expression);
   }
 
-  /** One lint finding of a raw statement. */
-  record Finding(String ruleId, int statementIndex, String statement, String message, String safeForm) {}
-
-  static List<Finding> lint(String sql, Phase phase, Set<String> tablesCreatedInPlan) {
-    return List.of();
+  /** The SPEC §5 findings for raw SQL in {@code phase}; tables the plan created earlier are exempt. */
+  static List<LintFinding> lint(String sql, Phase phase, Set<String> tablesCreatedInPlan) {
+    return SqlLinter.lint(sql, new LintContext(phase, tablesCreatedInPlan));
   }
 
   /**
