@@ -13,6 +13,7 @@ final class Statements {
   static Future<RowSet<Row>> run(SqlClient client, String sql, StatementLog log) {
     long start = System.nanoTime();
     return client.query(sql).execute()
+        .onSuccess(rs -> log.rowsChanged(sql, elapsed(start), rs.rowCount()))
         .compose(rs -> log.statement(sql, elapsed(start), "ok", null, null).map(rs),
             e -> log.statement(sql, elapsed(start), "error", sqlState(e), e.getMessage())
                 .transform(x -> Future.<RowSet<Row>>failedFuture(e)));
