@@ -2,7 +2,10 @@ package io.tidemark.daemon;
 
 import io.tidemark.backfill.db.PgConnections;
 import io.tidemark.config.TidemarkConfig;
+import io.tidemark.daemon.api.ApiServer;
 import io.tidemark.daemon.hooks.Hooks;
+import io.tidemark.daemon.metrics.MeteredStepRunner;
+import io.tidemark.daemon.metrics.TidemarkMetrics;
 import io.tidemark.daemon.ops.PlanOperations;
 import io.tidemark.daemon.runner.DirectDdlRunner;
 import io.tidemark.daemon.runner.PlanRunner;
@@ -33,13 +36,17 @@ public final class Daemon {
   private final PlanOperations operations;
   private final String runnerDeployment;
   private final TidemarkConfig config;
+  private final TidemarkMetrics metrics;
+  private ApiServer api;
 
-  private Daemon(Vertx vertx, Pool state, PlanOperations operations, String runnerDeployment, TidemarkConfig config) {
+  private Daemon(Vertx vertx, Pool state, PlanOperations operations, String runnerDeployment, TidemarkConfig config,
+      TidemarkMetrics metrics) {
     this.vertx = vertx;
     this.state = state;
     this.operations = operations;
     this.runnerDeployment = runnerDeployment;
     this.config = config;
+    this.metrics = metrics;
   }
 
   /** Starts a daemon on its own Vert.x instance, with the default step runners. */
@@ -49,18 +56,21 @@ public final class Daemon {
 
   /** Starts a daemon whose steps run through {@code steps}. */
   public static Future<Daemon> start(TidemarkConfig config, StepRunner steps) {
-    Vertx vertx = Vertx.vertx();
+    TidemarkMetrics metrics = new TidemarkMetrics();
+    Vertx vertx = metrics.newVertx();
     Pool state = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(Math.max(config.database(config.stateDatabase()).poolSize(), 4)))
         .connectingTo(PgConnections.options(config.database(config.stateDatabase()), "tidemark/control"))
         .using(vertx)
         .build();
     String instance = config.daemon().instanceId();
-    PlanRunner runner = new PlanRunner(config, state, steps, new Hooks(vertx, state, instance, config.hooks()));
+    PlanRunner runner = new PlanRunner(config, state, new MeteredStepRunner(steps, metrics),
+        new Hooks(vertx, state, instance, config.hooks()));
     PlanOperations ops = new PlanOperations(state, runner::nudge);
     return ControlSchema.migrate(state)
         .compose(found -> vertx.deployVerticle(runner))
-        .map(id -> new Daemon(vertx, state, ops, id, config))
+        .map(id -> new Daemon(vertx, state, ops, id, config, metrics))
+        .compose(d -> d.startApi())
         .onSuccess(d -> LOG.info("daemon {} started on state database {}", instance, config.stateDatabase()))
         .recover(e -> vertx.close().transform(x -> Future.failedFuture(e)));
   }
@@ -87,14 +97,29 @@ public final class Daemon {
     return config;
   }
 
+  /** The port the HTTP API listens on (the configured one, or the one picked for port 0). */
+  public int httpPort() {
+    return api.port();
+  }
+
+  private Future<Daemon> startApi() {
+    metrics.exportStates(vertx, operations, config.daemon().pollInterval());
+    return ApiServer.start(vertx, config, operations, state, metrics).map(a -> {
+      api = a;
+      return this;
+    });
+  }
+
   /** Graceful stop: drivers stop at their next boundary, leases are released, pools and Vert.x closed. */
   public Future<Void> stop() {
     LOG.info("daemon {} stopping", config.daemon().instanceId());
     Promise<Void> stopped = Promise.promise();
-    vertx.undeploy(runnerDeployment)
+    api.close().recover(e -> Future.succeededFuture())
+        .compose(v -> vertx.undeploy(runnerDeployment))
         .recover(e -> Future.succeededFuture())
         .compose(v -> state.close())
-        .onComplete(ar -> closeVertx(stopped));
+        .onComplete(ar -> closeVertx(stopped))
+        .onComplete(ar -> metrics.close());
     return stopped.future();
   }
 
