@@ -50,6 +50,8 @@ class BadPlanTest {
         bad("unknown top-level key", HEAD + "owner = me\ncontract = [{ op = drop_index, name = i }]",
             "owner", "unknown-key"),
         bad("no operation at all", HEAD, "expand", "must-not-be-empty"),
+        bad("expand as an object", HEAD + "expand {}\ncontract = [{ op = drop_index, name = i }]", "expand",
+            "wrong-type"),
         bad("op missing", expand("{ table = users }"), "expand[0].op", "required"),
         bad("unknown op", expand("{ op = add_colum, table = users }"), "expand[0].op", "unknown-op"),
         bad("operation not an object", expand("\"add_column\""), "expand[0]", "wrong-type"),
