@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -47,6 +49,8 @@ final class StepRun {
   private final Pool pool;
   private final List<AttemptRecord> attempts = new ArrayList<>();
   private final long startNanos = System.nanoTime();
+  /** The last error the server sent outside a query on the current dedicated connection. */
+  private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
   StepRun(Vertx vertx, RandomGenerator random, CompiledStep step, ExecutionContext ctx) {
     this.vertx = vertx;
@@ -124,7 +128,7 @@ final class StepRun {
           "the probe found an INVALID leftover but the step has no statement to drop it", null));
     }
     return PgConnection.connect(vertx, ctx.sessionOptions(ctx.applicationName()))
-        .compose(conn -> onDedicated(conn, d, state, n).eventually(conn::close));
+        .compose(conn -> onDedicated(conn.exceptionHandler(fatal::set), d, state, n).eventually(conn::close));
   }
 
   private Future<StepResult> onDedicated(PgConnection conn, NonTransactionalDdl d, ProbeState state, int n) {
@@ -140,7 +144,17 @@ final class StepRun {
 
   private Future<Void> withProgress(PgConnection conn, String sql) {
     IndexProgressPoller poller = IndexProgressPoller.start(vertx, ctx, conn.processId());
-    return conn.query(sql).execute().<Void>mapEmpty().eventually(poller::stop);
+    return conn.query(sql).execute().<Void>mapEmpty().recover(this::withFatalCause).eventually(poller::stop);
+  }
+
+  /**
+   * A backend terminated mid-statement sends a FATAL error ({@code 57P01} after {@code pg_terminate_backend})
+   * to the connection's exception handler and fails the running query only with "connection closed"; the
+   * attempt is recorded with the server's SQLSTATE instead.
+   */
+  private <T> Future<T> withFatalCause(Throwable error) {
+    Throwable cause = fatal.get();
+    return Future.failedFuture(error instanceof ClosedConnectionException && cause != null ? cause : error);
   }
 
   // --- VALIDATE CONSTRAINT: a transaction; violations are counted and sampled -----------------------------
