@@ -4,6 +4,7 @@ import io.tidemark.backfill.db.PgConnections;
 import io.tidemark.config.DatabaseConfig;
 import io.tidemark.config.DdlSettings;
 import io.tidemark.config.Secret;
+import io.tidemark.planner.CompiledPlan;
 import io.tidemark.planner.CompiledStep;
 import io.tidemark.planner.Phase;
 import io.tidemark.planner.Probe;
@@ -38,8 +39,21 @@ final class ExecFixtures {
   }
 
   static CompiledStep step(String id, StepAction action, Optional<Probe> probe) {
-    return new CompiledStep("db", Phase.EXPAND, 0, id, "expand[0]", id, action, probe,
+    return step(Phase.valueOf(id.replaceFirst("\\[.*", "").toUpperCase(java.util.Locale.ROOT)), id, action, probe);
+  }
+
+  static CompiledStep step(Phase phase, String id, StepAction action, Optional<Probe> probe) {
+    return new CompiledStep("db", phase, 0, id, id.replaceFirst("/.*", ""), id, action, probe,
         Reversibility.IRREVERSIBLE, List.of(), Optional.empty());
+  }
+
+  static CompiledStep ddl(String id, String... sql) {
+    return step(id, new StepAction.TransactionalDdl(List.of(sql)), Optional.empty());
+  }
+
+  static CompiledPlan plan(CompiledStep... steps) {
+    return new CompiledPlan("test-plan", "", "hash", List.of("db"), new CompiledPlan.Rollout(1, 1),
+        CompiledPlan.Approval.AUTO, List.of(steps));
   }
 
   /** {@code present} when the column exists, else {@code absent}. */
