@@ -184,20 +184,27 @@ final class StepRun {
         v.schema() + "." + v.table(), count, keys, attempts, error);
   }
 
-  /** Each sample row as {@code col=value, col=value}: {@code id=17} or {@code tenant=3, id=17}. */
+  /**
+   * Each sample row as one string: a single column as its value (the compiler's samples are one JSON
+   * column, {@code {"id": 17, "customer_id": 99}}), several as {@code col=value, col=value}.
+   */
   private static List<String> sampleKeys(RowSet<Row> rows) {
     List<String> keys = new ArrayList<>();
     for (Row row : rows) {
-      List<String> parts = new ArrayList<>();
-      for (int i = 0; i < row.size(); i++) {
-        parts.add(row.getColumnName(i) + "=" + row.getValue(i));
-      }
-      keys.add(String.join(", ", parts));
       if (keys.size() == 10) {
         break;
       }
+      keys.add(row.size() == 1 ? String.valueOf(row.getValue(0)) : columnsAndValues(row));
     }
     return keys;
+  }
+
+  private static String columnsAndValues(Row row) {
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < row.size(); i++) {
+      parts.add(row.getColumnName(i) + "=" + row.getValue(i));
+    }
+    return String.join(", ", parts);
   }
 
   // --- attempts, retries, results -------------------------------------------------------------------------

@@ -60,6 +60,9 @@ record StepTargets(
       + "(?:IF\\s+NOT\\s+EXISTS\\s+)?" + Q + "\\s+ON\\s+(?:ONLY\\s+)?" + QNAME + "(?:\\s+USING\\s+\\w+)?\\s*(?:" + QLIST + ")?", F);
   private static final Pattern ADD_CONSTRAINT = Pattern.compile("ADD\\s+CONSTRAINT\\s+" + Q + "\\s+(CHECK|FOREIGN\\s+KEY|UNIQUE)", F);
   private static final Pattern FOREIGN_KEY = Pattern.compile("FOREIGN\\s+KEY\\s*" + QLIST + "\\s*REFERENCES\\s+" + QNAME + "\\s*" + QLIST, F);
+  /** A trigger needs the table's owner (or the TRIGGER privilege): treated as altering the table. */
+  private static final Pattern TRIGGER = Pattern.compile(
+      "(?:CREATE|DROP)\\s+TRIGGER\\s+(?:IF\\s+EXISTS\\s+)?" + Q + "\\s+(?:[^;]*?\\s)?ON\\s+" + QNAME, F);
   private static final Pattern ALTER_TYPE = Pattern.compile("ALTER\\s+TYPE\\s+" + QNAME, F);
   private static final Pattern QUOTED = Pattern.compile(Q);
 
@@ -94,6 +97,7 @@ record StepTargets(
       each(CREATE_TABLE, sql, m -> createdTables.add(name(m, 1)));
       each(CREATE_INDEX, sql, m -> createdIndexes.add(index(m)));
       each(ALTER_TYPE, sql, m -> alteredTypes.add(name(m, 1)));
+      each(TRIGGER, sql, m -> add(alteredTables, name(m, 2)));
       Matcher alter = ALTER_TABLE.matcher(sql);
       if (!alter.find()) {
         return;

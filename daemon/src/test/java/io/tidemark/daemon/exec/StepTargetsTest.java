@@ -57,6 +57,15 @@ class StepTargetsTest {
   }
 
   @Test
+  void triggersCountAsAlteringTheirTable() {
+    StepTargets t = StepTargets.of(ExecFixtures.ddl("expand[0]/sync-trigger",
+        "CREATE OR REPLACE FUNCTION \"public\".\"tidemark_sync_users_email\"() RETURNS trigger LANGUAGE plpgsql AS $t$ BEGIN RETURN NEW; END $t$",
+        "CREATE TRIGGER \"tidemark_sync_users_email\" BEFORE INSERT OR UPDATE ON \"public\".\"users\" FOR EACH ROW EXECUTE FUNCTION f()",
+        "DROP TRIGGER IF EXISTS \"tidemark_sync_users_email\" ON \"public\".\"users\""));
+    assertThat(t.alteredTables()).containsExactly(new Name("public", "users"));
+  }
+
+  @Test
   void quotedNamesWithDoubledQuotesAreUnquoted() {
     StepTargets t = StepTargets.of(ExecFixtures.ddl("expand[0]/x",
         "ALTER TABLE \"public\".\"we\"\"ird\" ADD COLUMN IF NOT EXISTS \"c\" text"));

@@ -49,7 +49,7 @@ class ValidateConstraintIT {
         Optional.of(ExecFixtures.constraintProbe("public.orders", "orders_customer_fk")));
     CompiledStep validate = ExecFixtures.step("expand[0]/validate", new StepAction.ValidateConstraint(
             "ALTER TABLE public.orders VALIDATE CONSTRAINT orders_customer_fk", "public", "orders",
-            "orders_customer_fk", "SELECT count(*) " + ORPHANS, "SELECT o.id " + ORPHANS + " ORDER BY o.id LIMIT 10"),
+            "orders_customer_fk", "SELECT count(*) " + ORPHANS, "SELECT o.id, o.customer_id " + ORPHANS + " ORDER BY o.id LIMIT 10"),
         Optional.of(ExecFixtures.constraintProbe("public.orders", "orders_customer_fk")));
 
     assertThat(await(executor.execute(add, ExecFixtures.context(db, ExecFixtures.FAST_DDL, add.id()))).outcome())
@@ -61,7 +61,7 @@ class ValidateConstraintIT {
     assertThat(v.sqlState()).contains(SqlStates.FOREIGN_KEY_VIOLATION);
     assertThat(v.constraint()).isEqualTo("orders_customer_fk");
     assertThat(v.violations()).isEqualTo(12);
-    assertThat(v.sampleKeys()).hasSize(10).startsWith("id=1", "id=2");
+    assertThat(v.sampleKeys()).hasSize(10).startsWith("id=1, customer_id=1001", "id=2, customer_id=1002");
     assertThat(convalidated(db)).isEqualTo(false);
 
     // a rerun of the add step sees NOT VALID and does not add it again
