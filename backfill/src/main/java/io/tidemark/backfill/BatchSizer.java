@@ -28,8 +28,13 @@ final class BatchSizer {
 
   private int size;
 
+  /** Starts at the minimum: the first batches are cheap probes of how fast this table updates. */
   BatchSizer(BackfillSettings settings) {
-    this.size = Math.max(1, settings.minBatchRows());
+    this(settings.minBatchRows());
+  }
+
+  BatchSizer(int initialSize) {
+    this.size = Math.max(1, initialSize);
   }
 
   /** The next batch's size within the current limits (they may have changed at runtime). */
