@@ -71,8 +71,18 @@ class ThrottleIT {
     BackfillRun run = engine.start(job(db, "migrate[0]/capped", spec("capped", "n = n + 1", null),
         pace(10, 5000, 100, 1000), NO_THROTTLE));
     Set<ThrottleSignal> reasons = watchReasons(run);
+    eventually(20, "half done", () -> run.progress().rowsDone() >= 2000);
+    BackfillProgress mid = run.progress();
     BackfillResult r = await(run.completion());
     double seconds = (System.nanoTime() - t0) / 1e9;
+
+    // progress mid-way: the estimate comes from the walked fraction of the integer key range
+    assertThat(mid.rowsEstimated()).isBetween(3600L, 4400L);
+    assertThat(mid.ratio()).isBetween(0.4, 0.7);
+    assertThat(mid.rowsPerSecond()).isBetween(100.0, 2500.0); // the first second's burst is in the window
+    assertThat(mid.eta()).isPresent();
+    assertThat(run.progress().ratio()).isEqualTo(1.0);
+    assertThat(run.progress().state()).isEqualTo(BackfillState.DONE);
 
     // one second of burst, then 1,000 rows/s: 4,000 rows cannot take less than 3 s
     assertThat(seconds).isGreaterThanOrEqualTo(2.9);
