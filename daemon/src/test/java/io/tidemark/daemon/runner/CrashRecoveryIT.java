@@ -38,7 +38,7 @@ class CrashRecoveryIT {
       Connection oldSnapshot = holdSnapshot(authdb);
       LockHolder tableLock = LockHolder.hold(authdb, "SELECT * FROM public.users LIMIT 1");
       get(ops.submit(TestPlans.users(PLAN, Fleet.NAMES, 1, 3, CompiledPlan.Approval.REQUIRED, 100), "text", "ci"));
-      awaitEvent(fleet, "step-retry", "expand[0]/add-column");
+      awaitLockTimeout(fleet, "expand[0]/add-column");
       daemon.kill();
       tableLock.close();
 
@@ -74,7 +74,7 @@ class CrashRecoveryIT {
       tableLock = LockHolder.hold(authdb, "SELECT * FROM public.users LIMIT 1");
       get(ops.approve(PLAN, "oncall"));
       daemon = ChildDaemon.start(fleet, "c1");
-      awaitEvent(fleet, "step-retry", "contract[0]/set-not-null");
+      awaitLockTimeout(fleet, "contract[0]/");
       daemon.kill();
       tableLock.close();
 
@@ -92,7 +92,7 @@ class CrashRecoveryIT {
             + " AND attname = 'is_active' AND NOT attisdropped")).isZero();
       }
       assertThat(fleet.state.queryLong("SELECT count(*) FROM tidemark.events WHERE plan_id = '" + PLAN + "'"
-          + " AND kind = 'step-done' AND database = 'authdb'")).as("each authdb step done exactly once").isEqualTo(5);
+          + " AND kind = 'step-done' AND database = 'authdb'")).as("each authdb step done exactly once").isEqualTo(7);
     }
   }
 
@@ -107,9 +107,11 @@ class CrashRecoveryIT {
     return c;
   }
 
-  private static void awaitEvent(Fleet fleet, String kind, String step) {
-    Fleet.await(kind + " of " + step, WAIT, () -> fleet.state.queryLong("SELECT count(*) FROM tidemark.events"
-        + " WHERE plan_id = '" + PLAN + "' AND kind = '" + kind + "' AND step_id = '" + step + "'") > 0);
+  /** Waits for a statement of a step starting with {@code step} to have timed out on its lock (55P03). */
+  private static void awaitLockTimeout(Fleet fleet, String step) {
+    Fleet.await("lock timeout of " + step, WAIT, () -> fleet.state.queryLong("SELECT count(*) FROM tidemark.events"
+        + " WHERE plan_id = '" + PLAN + "' AND kind = 'statement' AND sqlstate = '55P03'"
+        + " AND starts_with(step_id, '" + step + "')") > 0);
   }
 
   private static void awaitPartlyBackfilled(TestDatabase db) {

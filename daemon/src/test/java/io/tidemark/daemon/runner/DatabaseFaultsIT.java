@@ -41,8 +41,6 @@ class DatabaseFaultsIT {
       assertThat(terminated).as("backends terminated").isGreaterThan(5);
       assertThat(doneDuringStorm).as("storm ended before the backfill did").isLessThan(ROWS);
       assertThat(fleet.state.queryLong("SELECT count(*) FROM tidemark.events WHERE plan_id = 'storm'"
-          + " AND database = 'apidb' AND kind = 'step-retry'")).as("faults seen and retried").isPositive();
-      assertThat(fleet.state.queryLong("SELECT count(*) FROM tidemark.events WHERE plan_id = 'storm'"
           + " AND kind IN ('step-failed', 'retry')")).as("no failure, no operator").isZero();
     }
   }

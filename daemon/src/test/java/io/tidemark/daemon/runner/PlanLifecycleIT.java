@@ -68,12 +68,19 @@ class PlanLifecycleIT {
 
       assertThat(get(daemon.operations().submit(plan, "text", "ci")))
           .isEqualTo(new ActionResult.Done<>(new SubmitReceipt("p2", plan.contentHash(), false)));
-      CompiledPlan other = TestPlans.users("p2", Fleet.NAMES, 0, 3, CompiledPlan.Approval.REQUIRED, 500, "v2");
+      CompiledPlan other = TestPlans.users("p2", Fleet.NAMES, 0, 3, CompiledPlan.Approval.REQUIRED, 400);
       assertThat(get(daemon.operations().submit(other, "text 2", "ci"))).isInstanceOf(ActionResult.Conflict.class);
       assertThat(fleet.state.queryLong("SELECT count(*) FROM tidemark.plans")).isEqualTo(1);
       assertThat(get(daemon.operations().approve("p2", "oncall"))).isInstanceOf(ActionResult.Conflict.class);
       assertThat(get(daemon.operations().pause("nope", Optional.empty(), "oncall")))
           .isInstanceOf(ActionResult.NotFound.class);
+
+      fleet.awaitPlanState("p2", "awaiting-approval", WAIT);
+      assertThat(get(daemon.operations().cancel("p2", "oncall")))
+          .isEqualTo(new ActionResult.Done<>(io.tidemark.daemon.store.PlanState.CANCELLED));
+      ActionResult<?> again = get(daemon.operations().cancel("p2", "oncall"));
+      assertThat(again).isInstanceOf(ActionResult.Conflict.class);
+      assertThat(((ActionResult.Conflict<?>) again).state()).isEqualTo("cancelled");
     }
   }
 
