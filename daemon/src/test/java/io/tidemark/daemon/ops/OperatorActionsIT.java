@@ -53,6 +53,14 @@ class OperatorActionsIT {
       assertThat(done.get("authdb")).isBetween(1L, (long) ROWS - 1);
 
       assertThat(get(ops.resume("pz", Optional.empty(), "oncall"))).isInstanceOf(ActionResult.Done.class);
+      get(ops.throttle("pz", new ThrottleChange(OptionalLong.empty(), Optional.of(true)), "oncall"));
+      Fleet.await("backfills running again", WAIT, () -> fleet.state.queryLong("SELECT count(*) FROM"
+          + " tidemark.plan_databases WHERE plan_id = 'pz' AND state = 'running'") == 3);
+      Thread.sleep(500);
+      Map<String, Long> held = updated(fleet);
+      Thread.sleep(700);
+      assertThat(updated(fleet)).as("no batch under the operator throttle").isEqualTo(held);
+      get(ops.throttle("pz", new ThrottleChange(OptionalLong.empty(), Optional.of(false)), "oncall"));
       assertThat(get(ops.pause("pz", Optional.of("apidb"), "oncall"))).isInstanceOf(ActionResult.Done.class);
       get(ops.throttle("pz", new ThrottleChange(OptionalLong.of(0), Optional.empty()), "oncall"));
       Fleet.await("others finish migrate", WAIT, () -> fleet.state.queryLong("SELECT count(*) FROM"

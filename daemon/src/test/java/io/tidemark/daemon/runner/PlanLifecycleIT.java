@@ -85,6 +85,27 @@ class PlanLifecycleIT {
   }
 
   @Test
+  void aPlanFailingPreflightRunsNothingAndNamesTheProblemPerDatabase() {
+    try (Fleet fleet = new Fleet("preflight", 10)) {
+      Daemon daemon = fleet.start("d1");
+      fleet.target("apidb").execute("DROP TABLE public.users");
+      get(daemon.operations().submit(TestPlans.users("pf", Fleet.NAMES, 0, 3, CompiledPlan.Approval.AUTO, 100),
+          "text", "ci"));
+
+      fleet.awaitPlanState("pf", "failed", WAIT);
+      assertThat(fleet.state.queryRows("SELECT database, state FROM tidemark.plan_databases WHERE plan_id = 'pf'"
+          + " ORDER BY position")).containsExactly(List.of("authdb", "pending"), List.of("apidb", "failed"),
+          List.of("admindb", "pending"));
+      assertThat((String) fleet.state.queryValue("SELECT last_error FROM tidemark.plan_databases"
+          + " WHERE plan_id = 'pf' AND database = 'apidb'")).contains("users");
+      assertThat(fleet.state.queryLong("SELECT count(*) FROM tidemark.events WHERE plan_id = 'pf'"
+          + " AND step_id IS NOT NULL")).as("no step ran anywhere").isZero();
+      assertThat(fleet.target("authdb").queryLong("SELECT count(*) FROM pg_attribute"
+          + " WHERE attrelid = 'public.users'::regclass AND attname = 'status'")).isZero();
+    }
+  }
+
+  @Test
   void parallelOneRunsTheNonCanaryDatabasesOneAfterAnother() {
     try (Fleet fleet = new Fleet("parallel", 600)) {
       Daemon daemon = fleet.start("d1");
