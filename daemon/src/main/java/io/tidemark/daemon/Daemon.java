@@ -7,9 +7,14 @@ import io.tidemark.daemon.hooks.Hooks;
 import io.tidemark.daemon.metrics.MeteredStepRunner;
 import io.tidemark.daemon.metrics.TidemarkMetrics;
 import io.tidemark.daemon.ops.PlanOperations;
-import io.tidemark.daemon.runner.DirectDdlRunner;
+import io.tidemark.backfill.BackfillEngine;
+import io.tidemark.backfill.BackfillProgress;
+import io.tidemark.backfill.ServerBudget;
+import io.tidemark.daemon.exec.Preflight;
+import io.tidemark.daemon.exec.StepExecutor;
+import io.tidemark.daemon.runner.EngineBackfillRunner;
+import io.tidemark.daemon.runner.ExecutorDdlRunner;
 import io.tidemark.daemon.runner.PlanRunner;
-import io.tidemark.daemon.runner.PredicateBackfillRunner;
 import io.tidemark.daemon.runner.StepRouter;
 import io.tidemark.daemon.runner.StepRunner;
 import io.tidemark.daemon.store.ControlSchema;
@@ -19,6 +24,7 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,49 +40,56 @@ public final class Daemon {
   private final Vertx vertx;
   private final Pool state;
   private final PlanOperations operations;
+  private final EngineBackfillRunner backfills;
+  private final BackfillEngine engine;
   private final String runnerDeployment;
   private final TidemarkConfig config;
   private final TidemarkMetrics metrics;
   private ApiServer api;
 
-  private Daemon(Vertx vertx, Pool state, PlanOperations operations, String runnerDeployment, TidemarkConfig config,
-      TidemarkMetrics metrics) {
+  private Daemon(Vertx vertx, Pool state, PlanOperations operations, EngineBackfillRunner backfills,
+      BackfillEngine engine, String runnerDeployment, TidemarkConfig config, TidemarkMetrics metrics) {
     this.vertx = vertx;
     this.state = state;
     this.operations = operations;
+    this.backfills = backfills;
+    this.engine = engine;
     this.runnerDeployment = runnerDeployment;
     this.config = config;
     this.metrics = metrics;
   }
 
-  /** Starts a daemon on its own Vert.x instance, with the default step runners. */
+  /**
+   * Starts a daemon on its own Vert.x instance: DDL steps through the step executor, backfills through the
+   * backfill engine (one server budget for the daemon), preflight before a plan starts.
+   */
   public static Future<Daemon> start(TidemarkConfig config) {
-    return start(config, defaultSteps());
-  }
-
-  /** Starts a daemon whose steps run through {@code steps}. */
-  public static Future<Daemon> start(TidemarkConfig config, StepRunner steps) {
     TidemarkMetrics metrics = new TidemarkMetrics();
     Vertx vertx = metrics.newVertx();
+    BackfillEngine engine = new BackfillEngine(vertx, new ServerBudget(config.servers().values(), 1));
+    EngineBackfillRunner backfills = new EngineBackfillRunner(engine);
+    StepRunner steps = new MeteredStepRunner(new StepRouter(new ExecutorDdlRunner(new StepExecutor(vertx)), backfills),
+        metrics, backfills::progress);
     Pool state = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(Math.max(config.database(config.stateDatabase()).poolSize(), 4)))
         .connectingTo(PgConnections.options(config.database(config.stateDatabase()), "tidemark/control"))
         .using(vertx)
         .build();
     String instance = config.daemon().instanceId();
-    PlanRunner runner = new PlanRunner(config, state, new MeteredStepRunner(steps, metrics),
-        new Hooks(vertx, state, instance, config.hooks()));
+    PlanRunner runner = new PlanRunner(config, state, steps, new Hooks(vertx, state, instance, config.hooks()),
+        new Preflight(vertx));
     PlanOperations ops = new PlanOperations(state, runner::nudge);
     return ControlSchema.migrate(state)
         .compose(found -> vertx.deployVerticle(runner))
-        .map(id -> new Daemon(vertx, state, ops, id, config, metrics))
-        .compose(d -> d.startApi())
+        .map(id -> new Daemon(vertx, state, ops, backfills, engine, id, config, metrics))
+        .compose(Daemon::startApi)
         .onSuccess(d -> LOG.info("daemon {} started on state database {}", instance, config.stateDatabase()))
         .recover(e -> vertx.close().transform(x -> Future.failedFuture(e)));
   }
 
-  public static StepRunner defaultSteps() {
-    return new StepRouter(new DirectDdlRunner(), new PredicateBackfillRunner());
+  /** Progress of the backfill this daemon runs for (plan, database) right now, if any. Any thread. */
+  public Optional<BackfillProgress> backfillProgress(String planId, String database) {
+    return backfills.progress(planId, database);
   }
 
   /** The operator API over this daemon's state database. */
@@ -115,11 +128,13 @@ public final class Daemon {
     LOG.info("daemon {} stopping", config.daemon().instanceId());
     Promise<Void> stopped = Promise.promise();
     api.close().recover(e -> Future.succeededFuture())
+        .andThen(v -> metrics.close())
         .compose(v -> vertx.undeploy(runnerDeployment))
         .recover(e -> Future.succeededFuture())
+        .compose(v -> engine.close())
+        .recover(e -> Future.succeededFuture())
         .compose(v -> state.close())
-        .onComplete(ar -> closeVertx(stopped))
-        .onComplete(ar -> metrics.close());
+        .onComplete(ar -> closeVertx(stopped));
     return stopped.future();
   }
 

@@ -37,8 +37,11 @@ public final class DaemonMain {
     System.exit(run(config));
   }
 
-  /** Runs until a termination signal; returns the process exit code. */
-  static int run(TidemarkConfig config) throws InterruptedException {
+  /**
+   * Runs a daemon for {@code config} until SIGTERM or SIGINT and stops it gracefully; returns the process exit
+   * code (0 stopped in time, 1 could not start or did not stop in time). For {@code tidemark run}.
+   */
+  public static int run(TidemarkConfig config) throws InterruptedException {
     Daemon daemon;
     try {
       daemon = Daemon.start(config).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);

@@ -49,13 +49,14 @@ public final class ChildDaemon implements AutoCloseable {
     StringBuilder dbs = new StringBuilder();
     dbs.append("    state { url = \"").append(fleet.state.url()).append("?sslmode=disable\" }\n");
     fleet.targets.forEach((n, d) -> dbs.append("    ").append(n).append(" { url = \"").append(d.url())
-        .append("?sslmode=disable\" }\n"));
+        .append("?sslmode=disable\", server = local }\n"));
     return """
         tidemark {
           state-database = state
           http.port = 0
           databases {
         %s  }
+          servers { local { max-concurrent-backfills = 3 } }
           defaults.ddl { backoff = [50ms, 500ms], lock-timeout = 200ms, max-attempts = 100000 }
           daemon { instance-id = "%s", lease-duration = 2s, heartbeat-interval = 300ms, poll-interval = 200ms,
                    shutdown-timeout = 5s }

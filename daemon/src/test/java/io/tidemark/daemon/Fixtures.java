@@ -9,6 +9,7 @@ import io.tidemark.config.Defaults;
 import io.tidemark.config.HookConfig;
 import io.tidemark.config.HttpSettings;
 import io.tidemark.config.Secret;
+import io.tidemark.config.ServerConfig;
 import io.tidemark.config.ThrottleSettings;
 import io.tidemark.config.TidemarkConfig;
 import io.tidemark.testkit.TestDatabase;
@@ -27,7 +28,7 @@ public final class Fixtures {
 
   public static DatabaseConfig database(String name, TestDatabase db) {
     return new DatabaseConfig(name, db.url(), db.server().host(), db.server().port(), db.name(), db.server().user(),
-        Secret.of(db.server().password()), db.server().host() + ":" + db.server().port(), 4, "disable");
+        Secret.of(db.server().password()), "local", 4, "disable");
   }
 
   public static Pool pool(Vertx vertx, String name, TestDatabase db) {
@@ -53,7 +54,8 @@ public final class Fixtures {
         new DdlSettings(Duration.ofMillis(500), Duration.ZERO, 30, Duration.ofMillis(50), Duration.ofSeconds(1)),
         new BackfillSettings(Duration.ofMillis(100), 10, 1000, 0, true),
         new ThrottleSettings(Duration.ZERO, 0, 0, "", "", Duration.ofMillis(200)));
-    return new TidemarkConfig("state", new HttpSettings("127.0.0.1", 0, 1 << 20), List.of(), dbs, Map.of(), Map.of(),
+    return new TidemarkConfig("state", new HttpSettings("127.0.0.1", 0, 1 << 20), List.of(), dbs, Map.of(),
+        Map.of("local", new ServerConfig("local", 3)),
         defaults, daemon(instanceId), hooks, List.of());
   }
 }

@@ -103,15 +103,17 @@ public final class Fleet implements AutoCloseable {
     return operations;
   }
 
-  /** Checks every target's users: all rows have the status their is_active says (when that column is left). */
+  /** Checks every target's users: every row has its status and was updated by the backfill exactly once. */
   public void assertUsersExact(int rows) {
     for (Map.Entry<String, TestDatabase> e : targets.entrySet()) {
       TestDatabase db = e.getValue();
       long nulls = db.queryLong("SELECT count(*) FROM public.users WHERE status IS NULL");
       long inactive = db.queryLong("SELECT count(*) FROM public.users WHERE status = 'inactive'");
       long total = db.queryLong("SELECT count(*) FROM public.users");
-      if (nulls != 0 || inactive != rows / 3 || total != rows) {
-        throw new AssertionError(e.getKey() + ": nulls " + nulls + ", inactive " + inactive + ", total " + total);
+      long notOnce = db.queryLong("SELECT count(*) FROM public.users WHERE touched <> 1");
+      if (nulls != 0 || inactive != rows / 3 || total != rows || notOnce != 0) {
+        throw new AssertionError(e.getKey() + ": nulls " + nulls + ", inactive " + inactive + ", total " + total
+            + ", rows not updated exactly once " + notOnce);
       }
     }
   }

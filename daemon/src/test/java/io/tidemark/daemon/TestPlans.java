@@ -1,88 +1,66 @@
 package io.tidemark.daemon;
 
-import io.tidemark.planner.BackfillSpec;
+import io.tidemark.config.ConfigLoader;
+import io.tidemark.config.TidemarkConfig;
 import io.tidemark.planner.CompiledPlan;
-import io.tidemark.planner.CompiledStep;
-import io.tidemark.planner.Phase;
-import io.tidemark.planner.Probe;
-import io.tidemark.planner.Reversibility;
-import io.tidemark.planner.StepAction;
+import io.tidemark.planner.compile.PlanCompiler;
+import io.tidemark.planner.plan.PlanParser;
 import io.tidemark.testkit.TestDatabase;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
+import java.util.stream.Collectors;
 
 /**
- * A compiled plan written out by hand, in the shape the planner produces for
- * {@code add_column users.status; create_index users_status_idx; backfill status from is_active;
- * set_not_null status; drop_column is_active}, so runner tests do not depend on the planner.
+ * The plan the daemon tests run, written as a team would and compiled by the planner: add
+ * {@code users.status}, index it, backfill it from {@code is_active} (counting each row's updates in
+ * {@code touched}, so "exactly once" can be checked), then make it NOT NULL and drop {@code is_active}.
  */
 public final class TestPlans {
-  private static final String COLUMN_PROBE = "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_attribute"
-      + " WHERE attrelid = to_regclass($1) AND attname = $2 AND NOT attisdropped) THEN 'present' ELSE 'absent' END";
-  private static final String INDEX_PROBE = "SELECT coalesce((SELECT CASE WHEN indisvalid THEN 'present' ELSE 'invalid'"
-      + " END FROM pg_index WHERE indexrelid = to_regclass($1)), 'absent')";
-  private static final String NOT_NULL_PROBE = "SELECT coalesce((SELECT CASE WHEN attnotnull THEN 'present' ELSE 'absent'"
-      + " END FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = $2 AND NOT attisdropped), 'absent')";
-  private static final String DROPPED_PROBE = "SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_attribute"
-      + " WHERE attrelid = to_regclass($1) AND attname = $2 AND NOT attisdropped) THEN 'absent' ELSE 'present' END";
-
   private TestPlans() {}
 
-  /** {@code public.users(id, email, is_active)} with {@code rows} rows, every third inactive. */
+  /** {@code public.users(id, email, is_active, touched)} with {@code rows} rows, every third inactive. */
   public static void prepareUsers(TestDatabase db, int rows) {
-    db.execute("CREATE TABLE public.users (id bigserial PRIMARY KEY, email text NOT NULL, is_active boolean NOT NULL)",
+    db.execute("CREATE TABLE public.users (id bigserial PRIMARY KEY, email text NOT NULL, is_active boolean NOT NULL,"
+            + " touched int NOT NULL DEFAULT 0)",
         "INSERT INTO public.users (email, is_active) SELECT 'u' || g || '@example.com', g % 3 <> 0"
-            + " FROM generate_series(1, " + rows + ") g");
+            + " FROM generate_series(1, " + rows + ") g",
+        "ANALYZE public.users");
+  }
+
+  public static String text(String id, List<String> databases, int canary, int parallel,
+      CompiledPlan.Approval approval, int batchRows) {
+    return """
+        id = "%s"
+        description = "users.status from is_active"
+        databases = [%s]
+        rollout { canary = %d, parallel = %d }
+        contract.approval = %s
+        expand = [
+          { op = add_column, table = users, column = status, type = text }
+          { op = create_index, table = users, name = users_status_idx, columns = [status] }
+        ]
+        migrate = [
+          { op = backfill, table = users,
+            set = "status = CASE WHEN is_active THEN 'active' ELSE 'inactive' END, touched = touched + 1",
+            min-batch-rows = %d, max-batch-rows = %d }
+        ]
+        contract = [
+          { op = set_not_null, table = users, column = status }
+          { op = drop_column, table = users, column = is_active }
+        ]
+        """.formatted(id, String.join(", ", databases), canary, parallel,
+        approval.name().toLowerCase(java.util.Locale.ROOT), batchRows, batchRows);
   }
 
   public static CompiledPlan users(String id, List<String> databases, int canary, int parallel,
       CompiledPlan.Approval approval, int batchRows) {
-    return users(id, databases, canary, parallel, approval, batchRows, "");
+    return PlanCompiler.compile(PlanParser.parse(text(id, databases, canary, parallel, approval, batchRows), id + ".conf"),
+        config(databases));
   }
 
-  /** {@code variant} changes the content hash (and the description) for conflict tests. */
-  public static CompiledPlan users(String id, List<String> databases, int canary, int parallel,
-      CompiledPlan.Approval approval, int batchRows, String variant) {
-    List<CompiledStep> steps = new ArrayList<>();
-    for (String db : databases) {
-      steps.add(step(db, Phase.EXPAND, 0, "expand[0]/add-column", "add column status to public.users",
-          new StepAction.TransactionalDdl(List.of("ALTER TABLE public.users ADD COLUMN IF NOT EXISTS status text")),
-          new Probe(COLUMN_PROBE, List.of("public.users", "status")), Reversibility.REVERSIBLE,
-          List.of(step(db, Phase.EXPAND, 0, "expand[0]/add-column/undo", "drop column status",
-              new StepAction.TransactionalDdl(List.of("ALTER TABLE public.users DROP COLUMN IF EXISTS status")),
-              null, Reversibility.IRREVERSIBLE, List.of()))));
-      steps.add(step(db, Phase.EXPAND, 1, "expand[1]/create-index", "create index users_status_idx",
-          new StepAction.NonTransactionalDdl(
-              "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_status_idx ON public.users (status)",
-              Optional.of("DROP INDEX CONCURRENTLY IF EXISTS public.users_status_idx")),
-          new Probe(INDEX_PROBE, List.of("public.users_status_idx")), Reversibility.REVERSIBLE,
-          List.of(step(db, Phase.EXPAND, 1, "expand[1]/create-index/undo", "drop index users_status_idx",
-              new StepAction.NonTransactionalDdl("DROP INDEX CONCURRENTLY IF EXISTS public.users_status_idx",
-                  Optional.empty()), null, Reversibility.IRREVERSIBLE, List.of()))));
-      steps.add(step(db, Phase.MIGRATE, 0, "migrate[0]/backfill", "backfill public.users.status",
-          new StepAction.Backfill(new BackfillSpec("public", "users",
-              "status = CASE WHEN is_active THEN 'active' ELSE 'inactive' END", Optional.of("status IS NULL"),
-              OptionalLong.empty(), Optional.of(Duration.ofMillis(50)), OptionalInt.of(batchRows),
-              OptionalInt.of(batchRows))),
-          null, Reversibility.NOTHING_TO_UNDO, List.of()));
-      steps.add(step(db, Phase.CONTRACT, 0, "contract[0]/set-not-null", "set not null public.users.status",
-          new StepAction.TransactionalDdl(List.of("ALTER TABLE public.users ALTER COLUMN status SET NOT NULL")),
-          new Probe(NOT_NULL_PROBE, List.of("public.users", "status")), Reversibility.IRREVERSIBLE, List.of()));
-      steps.add(step(db, Phase.CONTRACT, 1, "contract[1]/drop-column", "drop column public.users.is_active",
-          new StepAction.TransactionalDdl(List.of("ALTER TABLE public.users DROP COLUMN IF EXISTS is_active")),
-          new Probe(DROPPED_PROBE, List.of("public.users", "is_active")), Reversibility.IRREVERSIBLE, List.of()));
-    }
-    return new CompiledPlan(id, "users.status from is_active" + variant, "hash-" + id + variant, databases,
-        new CompiledPlan.Rollout(canary, parallel), approval, steps);
-  }
-
-  private static CompiledStep step(String db, Phase phase, int position, String id, String description,
-      StepAction action, Probe probe, Reversibility reversibility, List<CompiledStep> inverse) {
-    return new CompiledStep(db, phase, position, id, id, description, action, Optional.ofNullable(probe),
-        reversibility, inverse, Optional.empty());
+  /** Just enough config for the planner to resolve the database names. */
+  private static TidemarkConfig config(List<String> databases) {
+    String dbs = databases.stream().map(n -> n + " { url = \"postgresql://app@127.0.0.1:5432/" + n + "\" }")
+        .collect(Collectors.joining("\n"));
+    return ConfigLoader.parse("tidemark { databases { " + dbs + " } }");
   }
 }

@@ -11,10 +11,10 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * The meters of one backfill ({@code plan, database, table}): rows counter, estimate, ratio, ETA, last batch
- * size, batch-duration histogram and one throttle gauge per reason. The backfill's runner reports each batch
- * and each throttle decision; readers get a consistent {@link Snapshot}. Thread-safe: the state is one
- * immutable snapshot swapped whole.
+ * The meters of one backfill ({@code plan, database, table}): rows counter, estimate, ratio, ETA, batch size,
+ * batch-duration histogram and one throttle gauge per reason. Fed by samples of the runner's progress
+ * snapshot; readers get a consistent {@link Snapshot}. Thread-safe: the state is one immutable record swapped
+ * whole; samples come from one context at a time.
  *
  * <p>The histogram's buckets span 10 ms to 60 s: batches aim at {@code target-batch-duration} (250 ms by
  * default) and a batch stuck behind a lock shows in the upper buckets.
@@ -31,10 +31,10 @@ public final class BackfillMeter {
 
   private final Counter rows;
   private final Timer batches;
-  private volatile State state = new State(0, 0, 0, OptionalDouble.empty(), 0, Optional.empty(), false);
+  private volatile State state = State.START;
 
   BackfillMeter(MeterRegistry registry, Tags tags) {
-    rows = Counter.builder("tidemark.backfill.rows").description("Rows the backfill updated")
+    rows = Counter.builder("tidemark.backfill.rows").description("Rows the backfill has done (keys walked)")
         .tags(tags).register(registry);
     batches = Timer.builder("tidemark.backfill.batch.duration").description("Duration of one batch transaction")
         .tags(tags).serviceLevelObjectives(BUCKETS).minimumExpectedValue(BUCKETS[0])
@@ -46,7 +46,7 @@ public final class BackfillMeter {
     Gauge.builder("tidemark.backfill.eta.seconds", this, m -> m.state.etaSeconds().orElse(Double.NaN))
         .description("Seconds left at the current rate; NaN while unknown").tags(tags).register(registry);
     Gauge.builder("tidemark.backfill.batch.rows", this, m -> m.state.batchRows)
-        .description("Rows in the last batch").tags(tags).register(registry);
+        .description("Rows per batch (the adaptive batch size)").tags(tags).register(registry);
     Tags throttleTags = Tags.of(tags.stream().filter(t -> !t.getKey().equals("table")).toList());
     for (String reason : REASONS) {
       Gauge.builder("tidemark.throttle.active", this, m -> m.state.throttle.filter(reason::equals).isPresent() ? 1 : 0)
@@ -55,59 +55,57 @@ public final class BackfillMeter {
     }
   }
 
-  /** A committed batch of {@code updated} rows that took {@code took}. */
-  public void batch(long updated, Duration took) {
-    rows.increment(updated);
-    batches.record(took);
-    State s = state;
-    state = new State(s.done + updated, Math.max(s.estimated, s.done + updated), updated, s.rate, s.startedAtMillis,
-        s.throttle, false);
-  }
-
   /**
-   * Overrides what {@link #batch} derives with a runner's own accounting (the backfill engine counts walked
-   * keys, which may exceed updated rows): {@code done} of {@code estimated}, at {@code rowsPerSecond}.
+   * One sample of the runner's progress snapshot: {@code done} keys of {@code estimated} at
+   * {@code rowsPerSecond}, {@code batchCount} batches so far (checkpointed runs included), the last batch's
+   * duration, the batch size and the throttle reason holding it back, if any.
+   *
+   * <p>The rows counter is raised to {@code done}, so it counts every row the backfill has done whichever run
+   * or daemon did it (a daemon taking a backfill over mid-way jumps once to the checkpoint). Batches committed
+   * since the last sample go into the histogram with the last batch's duration: exact while samples are more
+   * frequent than batches, an approximation of the ones in between otherwise.
    */
-  public void progress(long done, long estimated, double rowsPerSecond) {
+  public void sample(long done, long estimated, double rowsPerSecond, long batchCount, Duration lastBatch,
+      long batchRows, Optional<String> throttle) {
     State s = state;
-    state = new State(done, Math.max(estimated, done), s.batchRows, OptionalDouble.of(rowsPerSecond),
-        s.startedAtMillis, s.throttle, s.finished);
-  }
-
-  /** Sets the estimate only (when the backfill starts). */
-  public void estimated(long estimated) {
-    State s = state;
-    state = new State(s.done, Math.max(estimated, s.done), s.batchRows, s.rate,
-        s.startedAtMillis == 0 ? System.currentTimeMillis() : s.startedAtMillis, s.throttle, false);
+    if (done > s.done) {
+      rows.increment(done - s.done);
+    }
+    for (long b = s.batches; b < batchCount; b++) {
+      batches.record(lastBatch);
+    }
+    long newDone = Math.max(done, s.done);
+    state = new State(newDone, Math.max(estimated, newDone), batchRows, rowsPerSecond, Math.max(batchCount, s.batches),
+        throttle, false);
   }
 
   /** The reason holding the backfill back now ({@link #REASONS}), or empty when it runs freely. */
   public void throttled(Optional<String> reason) {
     State s = state;
-    if (!s.throttle.equals(reason)) {
-      state = new State(s.done, s.estimated, s.batchRows, s.rate, s.startedAtMillis, reason, s.finished);
-    }
+    state = new State(s.done, s.estimated, s.batchRows, s.rate, s.batches, reason, s.finished);
   }
 
-  /** The backfill walked everything: the ratio is 1 from now on, the throttle gauges 0. */
+  /** The backfill walked everything: the ratio is 1 and the ETA 0 from now on, the throttle gauges 0. */
   public void finished() {
     State s = state;
-    state = new State(s.done, s.done, s.batchRows, s.rate, s.startedAtMillis, Optional.empty(), true);
+    state = new State(s.done, s.done, s.batchRows, s.rate, s.batches, Optional.empty(), true);
   }
 
   Snapshot snapshot(String database, String table) {
     State s = state;
-    return new Snapshot(database, table, s.done, s.estimated, s.ratio(), s.rowsPerSecond(), s.etaSeconds(),
-        s.throttle, s.finished);
+    return new Snapshot(database, table, s.done, s.estimated, s.ratio(), s.rate, s.etaSeconds(), s.throttle,
+        s.finished);
   }
 
   /** What {@code GET /plans/{id}} shows per backfill. */
   public record Snapshot(String database, String table, long rowsDone, long rowsEstimated, double ratio,
       double rowsPerSecond, OptionalDouble etaSeconds, Optional<String> throttleReason, boolean finished) {}
 
-  private record State(long done, long estimated, long batchRows, OptionalDouble rate, long startedAtMillis,
+  private record State(long done, long estimated, long batchRows, double rate, long batches,
       Optional<String> throttle, boolean finished) {
+    static final State START = new State(0, 0, 0, 0, 0, Optional.empty(), false);
 
+    /** {@code done / estimated}; 0 while the estimate is unknown (a never-analyzed table); 1 when finished. */
     double ratio() {
       if (finished) {
         return 1.0;
@@ -115,21 +113,11 @@ public final class BackfillMeter {
       return estimated == 0 ? 0.0 : Math.min(1.0, (double) done / estimated);
     }
 
-    /** The runner's rate when it reported one, else the average since the start. */
-    double rowsPerSecond() {
-      if (rate.isPresent()) {
-        return rate.getAsDouble();
-      }
-      long millis = System.currentTimeMillis() - startedAtMillis;
-      return startedAtMillis == 0 || millis <= 0 ? 0.0 : done * 1000.0 / millis;
-    }
-
     OptionalDouble etaSeconds() {
       if (finished) {
         return OptionalDouble.of(0);
       }
-      double r = rowsPerSecond();
-      return r <= 0 || estimated == 0 ? OptionalDouble.empty() : OptionalDouble.of((estimated - done) / r);
+      return rate <= 0 || estimated == 0 ? OptionalDouble.empty() : OptionalDouble.of((estimated - done) / rate);
     }
   }
 }

@@ -17,7 +17,6 @@ import io.tidemark.daemon.store.RunPhase;
 import io.tidemark.daemon.store.StepRecord;
 import io.tidemark.daemon.store.StepState;
 import io.tidemark.daemon.store.TargetRecords;
-import io.tidemark.backfill.db.SqlStates;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -155,9 +154,8 @@ final class DatabaseDriver {
     if (e instanceof LeaseLostException) {
       return Future.failedFuture(e);
     }
-    String sqlState = Statements.sqlState(e);
-    boolean lockBusy = SqlStates.LOCK_NOT_AVAILABLE.equals(sqlState);
-    if (Faults.isTransient(e) && !(lockBusy && attempt >= defaults.ddl().maxAttempts())) {
+    String sqlState = Faults.sqlState(e);
+    if (Faults.isTransient(e)) {
       if (stop.requested()) {
         return Future.succeededFuture(Optional.of(lost ? End.LOST : End.STOPPED));
       }

@@ -1,38 +1,50 @@
 package io.tidemark.daemon.runner;
 
+import io.tidemark.backfill.BackfillException;
 import io.tidemark.backfill.db.SqlStates;
-import io.vertx.core.VertxException;
+import io.tidemark.daemon.exec.StepFailure;
+import io.tidemark.daemon.exec.TransientFailure;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Sorts step failures into transient (retried with backoff while the lease is held: the database went away
- * or a lock was busy) and permanent (the database's step fails with its cause). Pure; any thread.
+ * Sorts step failures into transient (the database went away: retried with backoff while the lease is held)
+ * and permanent (the database's step fails with its cause). The step executor classifies its own failures
+ * ({@link TransientFailure} or not; lock timeouts it already retried up to {@code max-attempts}); a
+ * backfill failure is transient when what broke it was the connection. Pure; any thread.
  */
 final class Faults {
   private Faults() {}
 
   static boolean isTransient(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
+    if (e instanceof StepFailure) {
+      return e instanceof TransientFailure;
+    }
+    for (Throwable t = e instanceof BackfillException ? e.getCause() : e; t != null; t = t.getCause()) {
       if (t instanceof PgException pg) {
-        String s = pg.getSqlState();
-        return SqlStates.TRANSIENT_CONNECTION.contains(s) || SqlStates.LOCK_NOT_AVAILABLE.equals(s)
-            || SqlStates.DEADLOCK_DETECTED.equals(s) || SqlStates.SERIALIZATION_FAILURE.equals(s);
+        return SqlStates.TRANSIENT_CONNECTION.contains(pg.getSqlState());
       }
-      if (t instanceof ClosedConnectionException || t instanceof IOException
-          || t instanceof java.net.ConnectException || isPoolConnectFailure(t)) {
+      if (t instanceof ClosedConnectionException || t instanceof IOException) {
         return true;
       }
     }
     return false;
   }
 
-  /** Vert.x reports "connection refused" and "pool closed while connecting" as plain VertxExceptions. */
-  private static boolean isPoolConnectFailure(Throwable t) {
-    return t instanceof VertxException && !(t instanceof io.vertx.sqlclient.DatabaseException);
+  /** The SQLSTATE that ended a step, when the database sent one. */
+  static String sqlState(Throwable e) {
+    if (e instanceof StepFailure f) {
+      return f.sqlState().orElse(null);
+    }
+    if (e instanceof BackfillException b) {
+      return b.sqlState().orElse(null);
+    }
+    return Optional.ofNullable(e).filter(PgException.class::isInstance).map(x -> ((PgException) x).getSqlState())
+        .orElse(null);
   }
 
   /** Exponential backoff with full jitter: attempt 1 waits up to {@code min}, doubling up to {@code max}. */

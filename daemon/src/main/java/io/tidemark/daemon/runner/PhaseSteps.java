@@ -15,8 +15,10 @@ import java.util.stream.Collectors;
 
 /**
  * The steps one database runs in one phase, each with the key the control store tracks it under. For
- * rollback: the inverses of every expand and migrate step that was started (attempted at least once), last
- * started first; an irreversible step among them makes the list fail instead, naming it. Pure; any thread.
+ * rollback (SPEC §7: the expand steps undone in reverse order): the inverses of every expand step that was
+ * started (attempted at least once), last started first. Backfills are not undone: what they wrote lives in
+ * columns the expand inverses drop, or stays as it was set. An irreversible expand step among them makes the
+ * list fail instead, naming it. Pure; any thread.
  */
 final class PhaseSteps {
   private PhaseSteps() {}
@@ -35,12 +37,9 @@ final class PhaseSteps {
   private static List<Keyed> rollback(CompiledPlan plan, String database, List<StepRecord> recorded) {
     Map<String, StepRecord> byId = recorded.stream().filter(r -> r.database().equals(database))
         .collect(Collectors.toMap(StepRecord::stepId, Function.identity()));
-    List<CompiledStep> started = new ArrayList<>();
-    for (Phase phase : List.of(Phase.EXPAND, Phase.MIGRATE)) {
-      plan.steps(database, phase).stream()
-          .filter(s -> byId.containsKey(s.id()) && byId.get(s.id()).attempts() > 0)
-          .forEach(started::add);
-    }
+    List<CompiledStep> started = new ArrayList<>(plan.steps(database, Phase.EXPAND).stream()
+        .filter(s -> byId.containsKey(s.id()) && byId.get(s.id()).attempts() > 0)
+        .toList());
     Collections.reverse(started);
     List<Keyed> out = new ArrayList<>();
     for (CompiledStep s : started) {

@@ -2,6 +2,8 @@ package io.tidemark.daemon.runner;
 
 import io.tidemark.backfill.db.PgConnections;
 import io.tidemark.config.TidemarkConfig;
+import io.tidemark.daemon.exec.Preflight;
+import io.tidemark.daemon.exec.PreflightReport;
 import io.tidemark.daemon.hooks.Hooks;
 import io.tidemark.daemon.lease.Leases;
 import io.tidemark.daemon.store.DatabaseRecord;
@@ -46,6 +48,8 @@ public final class PlanRunner extends VerticleBase {
       + " last_error = $4, updated_at = now() WHERE id = $1";
   private static final String RESET_DATABASES = "UPDATE tidemark.plan_databases SET phase = $2, state = 'pending',"
       + " current_step = NULL, last_error = NULL, updated_at = now() WHERE plan_id = $1";
+  private static final String PREFLIGHT_FAILED = "UPDATE tidemark.plan_databases SET state = 'failed', last_error = $3,"
+      + " updated_at = now() WHERE plan_id = $1 AND database = $2";
   private static final String MARK_RUNNING = "UPDATE tidemark.plan_databases SET state = 'running', updated_at = now()"
       + " WHERE plan_id = $1 AND database = $2";
 
@@ -53,6 +57,7 @@ public final class PlanRunner extends VerticleBase {
   private final Pool state;
   private final StepRunner steps;
   private final Hooks hooks;
+  private final Preflight preflight;
   private final String instance;
   private final Map<String, Pool> targets = new HashMap<>();
   private final Map<String, DatabaseDriver> drivers = new HashMap<>();
@@ -62,11 +67,12 @@ public final class PlanRunner extends VerticleBase {
   private boolean tickAgain;
   private boolean stopping;
 
-  public PlanRunner(TidemarkConfig config, Pool state, StepRunner steps, Hooks hooks) {
+  public PlanRunner(TidemarkConfig config, Pool state, StepRunner steps, Hooks hooks, Preflight preflight) {
     this.config = config;
     this.state = state;
     this.steps = steps;
     this.hooks = hooks;
+    this.preflight = preflight;
     this.instance = config.daemon().instanceId();
   }
 
@@ -142,7 +148,7 @@ public final class PlanRunner extends VerticleBase {
   private Future<Void> visitAll(List<PlanRecord> plans) {
     Future<Void> chain = Future.succeededFuture();
     for (PlanRecord p : plans) {
-      chain = chain.compose(v -> visit(p.id()).recover(e -> logVisitFailure(p.id(), e)));
+      chain = chain.compose(v -> visit(p).recover(e -> logVisitFailure(p.id(), e)));
     }
     return chain;
   }
@@ -152,18 +158,39 @@ public final class PlanRunner extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private Future<Void> visit(String planId) {
-    return state.withTransaction(conn -> decide(conn, planId)).compose(this::act);
+  /** A submitted plan is preflighted first (catalog reads on its databases, outside the state transaction). */
+  private Future<Void> visit(PlanRecord seen) {
+    Future<Map<String, String>> problems = seen.state() == PlanState.SUBMITTED
+        ? preflight(seen) : Future.succeededFuture(Map.of());
+    return problems.compose(p -> state.withTransaction(conn -> decide(conn, seen.id(), p))).compose(this::act);
   }
 
-  private Future<Decision> decide(SqlConnection conn, String planId) {
+  /** Problems by database, one line each; empty when every database passed. */
+  private Future<Map<String, String>> preflight(PlanRecord plan) {
+    Map<String, String> problems = new HashMap<>();
+    List<Future<PreflightReport>> checks = plan.compiled().databases().stream()
+        .map(db -> preflight.check(plan.compiled(), db, PgConnections.options(config.database(db), "tidemark/preflight"))
+            .onSuccess(r -> {
+              if (!r.ok()) {
+                problems.put(db, r.problems().stream().map(Object::toString).collect(Collectors.joining("; ")));
+              }
+            }))
+        .toList();
+    return Future.all(checks).map(problems);
+  }
+
+  private Future<Decision> decide(SqlConnection conn, String planId, Map<String, String> preflightProblems) {
     return PlanStore.lockPlan(conn, planId).compose(plan -> plan.isEmpty()
         ? Future.succeededFuture(Decision.NONE)
-        : PlanStore.databases(conn, planId).compose(dbs -> decide(conn, plan.get(), dbs)));
+        : PlanStore.databases(conn, planId).compose(dbs -> decide(conn, plan.get(), dbs, preflightProblems)));
   }
 
-  private Future<Decision> decide(SqlConnection conn, PlanRecord plan, List<DatabaseRecord> dbs) {
+  private Future<Decision> decide(SqlConnection conn, PlanRecord plan, List<DatabaseRecord> dbs,
+      Map<String, String> preflightProblems) {
     PlanState s = plan.state();
+    if (s == PlanState.SUBMITTED && !preflightProblems.isEmpty()) {
+      return preflightFailed(conn, plan, preflightProblems);
+    }
     if (s == PlanState.SUBMITTED) {
       return transition(conn, plan, PlanState.EXPANDING, RunPhase.EXPAND, null, "started", null);
     }
@@ -180,6 +207,22 @@ public final class PlanRunner extends VerticleBase {
     }
     List<String> wanted = Rollout.claimable(plan.compiled().rollout(), dbs, drivenHere(plan.id()));
     return claimAll(conn, plan, wanted).map(fences -> new Decision(plan, List.of(), fences, false));
+  }
+
+  /**
+   * Preflight found problems: nothing runs anywhere; each database with problems is failed with them (so
+   * {@code status} shows them where they are) and the plan is failed. After fixing, {@code retry} starts it.
+   */
+  private Future<Decision> preflightFailed(SqlConnection conn, PlanRecord plan, Map<String, String> problems) {
+    Future<?> chain = Future.succeededFuture();
+    for (Map.Entry<String, String> p : problems.entrySet()) {
+      chain = chain.compose(v -> conn.preparedQuery(PREFLIGHT_FAILED).execute(Tuple.of(plan.id(), p.getKey(), p.getValue())))
+          .compose(v -> EventLog.append(conn, NewEvent.work(plan.id(), p.getKey(), null, instance, "preflight-failed",
+              p.getValue())));
+    }
+    String first = problems.keySet().iterator().next();
+    return chain.compose(v -> transition(conn, plan, PlanState.FAILED, RunPhase.EXPAND,
+        "preflight: " + first + ": " + problems.get(first), "failed", first));
   }
 
   /** The phase ended on every database: the next phase starts, or the plan waits for approval or ends. */
@@ -199,7 +242,7 @@ public final class PlanRunner extends VerticleBase {
 
   private Future<Decision> transition(SqlConnection conn, PlanRecord plan, PlanState to, RunPhase phase,
       String error, String hook, String database) {
-    boolean newPhase = phase != plan.phase() || plan.state() == PlanState.SUBMITTED;
+    boolean newPhase = phase != plan.phase();
     String message = plan.state().wireName() + " -> " + to.wireName();
     Future<?> reset = newPhase
         ? conn.preparedQuery(RESET_DATABASES).execute(Tuple.of(plan.id(), phase.wireName()))

@@ -10,7 +10,4 @@ import io.vertx.core.Future;
 @FunctionalInterface
 public interface StatementLog {
   Future<Void> statement(String sql, long millis, String outcome, String sqlState, String message);
-
-  /** The rows a statement changed, told as soon as it succeeded (for metrics); ignored by default. */
-  default void rowsChanged(String sql, long millis, long rows) {}
 }

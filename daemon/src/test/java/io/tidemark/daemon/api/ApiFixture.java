@@ -31,8 +31,8 @@ final class ApiFixture {
   }
 
   /**
-   * users.{@code column} added, backfilled from is_active at {@code rate} rows/s in batches of 100 on
-   * {@code databases}, then NOT NULL after approval.
+   * users.{@code column} added, backfilled from is_active (counting each row's updates in touched) at
+   * {@code rate} rows/s in batches of 100 on {@code databases}, then NOT NULL after approval.
    */
   static String plan(String id, String column, String databases, int rate) {
     return "id = \"" + id + "\"\n"
@@ -42,7 +42,7 @@ final class ApiFixture {
         + "contract.approval = required\n"
         + "expand = [ { op = add_column, table = users, column = " + column + ", type = text } ]\n"
         + "migrate = [ { op = backfill, table = users, set = \"" + column + " = CASE WHEN is_active THEN 'active'"
-        + " ELSE 'inactive' END\", where = \"" + column + " IS NULL\", max-rows-per-second = " + rate
+        + " ELSE 'inactive' END, touched = touched + 1\", where = \"" + column + " IS NULL\", max-rows-per-second = " + rate
         + ", min-batch-rows = 100, max-batch-rows = 100 } ]\n"
         + "contract = [ { op = set_not_null, table = users, column = " + column + " } ]\n";
   }

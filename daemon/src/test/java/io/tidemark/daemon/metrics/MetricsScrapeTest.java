@@ -17,10 +17,8 @@ class MetricsScrapeTest {
   void scrapeIsStrictPrometheusTextWithTheSpecNames() {
     try (TidemarkMetrics metrics = new TidemarkMetrics()) {
       BackfillMeter meter = metrics.backfill("p1", "authdb", "users");
-      meter.estimated(1000);
-      meter.batch(100, Duration.ofMillis(40));
-      meter.batch(150, Duration.ofMillis(300));
-      meter.throttled(Optional.of("operator"));
+      meter.sample(100, 1000, 50, 1, Duration.ofMillis(40), 100, Optional.empty());
+      meter.sample(250, 1000, 50, 2, Duration.ofMillis(300), 150, Optional.of("operator"));
       metrics.ddlAttempt("p1", "authdb", "expand[0]/add-column", true);
       metrics.ddlAttempt("p1", "authdb", "expand[0]/add-column", false);
       metrics.indexBuild("p1", "authdb", "expand[1]/create-index", 0.5);
@@ -31,6 +29,7 @@ class MetricsScrapeTest {
       assertThat(scrape.value(MetricNames.BACKFILL_ROWS_ESTIMATED, USERS)).isEqualTo(1000.0);
       assertThat(scrape.value(MetricNames.BACKFILL_PROGRESS_RATIO, USERS)).isEqualTo(0.25);
       assertThat(scrape.value(MetricNames.BACKFILL_BATCH_ROWS, USERS)).isEqualTo(150.0);
+      assertThat(scrape.value(MetricNames.BACKFILL_ETA_SECONDS, USERS)).isEqualTo(15.0);
       assertThat(scrape.value(MetricNames.BACKFILL_BATCH_DURATION_SECONDS + "_count", USERS)).isEqualTo(2.0);
       assertThat(scrape.value(MetricNames.BACKFILL_BATCH_DURATION_SECONDS + "_bucket", with(USERS, "le", "0.05")))
           .isEqualTo(1.0);
@@ -58,9 +57,7 @@ class MetricsScrapeTest {
   void finishedBackfillShowsRatioOneAndNoThrottle() {
     try (TidemarkMetrics metrics = new TidemarkMetrics()) {
       BackfillMeter meter = metrics.backfill("p1", "authdb", "users");
-      meter.estimated(5000);
-      meter.batch(3000, Duration.ofMillis(100));
-      meter.throttled(Optional.of("max-rows-per-second"));
+      meter.sample(3000, 5000, 100, 30, Duration.ofMillis(100), 100, Optional.of("max-rows-per-second"));
       meter.finished();
 
       PrometheusText scrape = PrometheusText.parse(metrics.scrape());

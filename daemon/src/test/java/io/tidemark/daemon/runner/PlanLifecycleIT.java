@@ -68,12 +68,40 @@ class PlanLifecycleIT {
 
       assertThat(get(daemon.operations().submit(plan, "text", "ci")))
           .isEqualTo(new ActionResult.Done<>(new SubmitReceipt("p2", plan.contentHash(), false)));
-      CompiledPlan other = TestPlans.users("p2", Fleet.NAMES, 0, 3, CompiledPlan.Approval.REQUIRED, 500, "v2");
+      CompiledPlan other = TestPlans.users("p2", Fleet.NAMES, 0, 3, CompiledPlan.Approval.REQUIRED, 400);
       assertThat(get(daemon.operations().submit(other, "text 2", "ci"))).isInstanceOf(ActionResult.Conflict.class);
       assertThat(fleet.state.queryLong("SELECT count(*) FROM tidemark.plans")).isEqualTo(1);
       assertThat(get(daemon.operations().approve("p2", "oncall"))).isInstanceOf(ActionResult.Conflict.class);
       assertThat(get(daemon.operations().pause("nope", Optional.empty(), "oncall")))
           .isInstanceOf(ActionResult.NotFound.class);
+
+      fleet.awaitPlanState("p2", "awaiting-approval", WAIT);
+      assertThat(get(daemon.operations().cancel("p2", "oncall")))
+          .isEqualTo(new ActionResult.Done<>(io.tidemark.daemon.store.PlanState.CANCELLED));
+      ActionResult<?> again = get(daemon.operations().cancel("p2", "oncall"));
+      assertThat(again).isInstanceOf(ActionResult.Conflict.class);
+      assertThat(((ActionResult.Conflict<?>) again).state()).isEqualTo("cancelled");
+    }
+  }
+
+  @Test
+  void aPlanFailingPreflightRunsNothingAndNamesTheProblemPerDatabase() {
+    try (Fleet fleet = new Fleet("preflight", 10)) {
+      Daemon daemon = fleet.start("d1");
+      fleet.target("apidb").execute("DROP TABLE public.users");
+      get(daemon.operations().submit(TestPlans.users("pf", Fleet.NAMES, 0, 3, CompiledPlan.Approval.AUTO, 100),
+          "text", "ci"));
+
+      fleet.awaitPlanState("pf", "failed", WAIT);
+      assertThat(fleet.state.queryRows("SELECT database, state FROM tidemark.plan_databases WHERE plan_id = 'pf'"
+          + " ORDER BY position")).containsExactly(List.of("authdb", "pending"), List.of("apidb", "failed"),
+          List.of("admindb", "pending"));
+      assertThat((String) fleet.state.queryValue("SELECT last_error FROM tidemark.plan_databases"
+          + " WHERE plan_id = 'pf' AND database = 'apidb'")).contains("users");
+      assertThat(fleet.state.queryLong("SELECT count(*) FROM tidemark.events WHERE plan_id = 'pf'"
+          + " AND step_id IS NOT NULL")).as("no step ran anywhere").isZero();
+      assertThat(fleet.target("authdb").queryLong("SELECT count(*) FROM pg_attribute"
+          + " WHERE attrelid = 'public.users'::regclass AND attname = 'status'")).isZero();
     }
   }
 

@@ -191,7 +191,7 @@ public final class PlanParser {
   private static List<Operation> operations(ObjectReader r, Phase phase, Set<String> tablesCreated,
       List<PlanRules.Located> located, List<Problem> problems) {
     Optional<ConfigValue> value = r.peek(phase.planKey());
-    if (value.isPresent() && value.get().valueType() == ConfigValueType.OBJECT
+    if (phase == Phase.CONTRACT && value.isPresent() && value.get().valueType() == ConfigValueType.OBJECT
         && ((ConfigObject) value.get()).isEmpty()) {
       r.value(phase.planKey());
       return List.of(); // what is left of contract { approval = ... } once approval is read

@@ -50,6 +50,8 @@ class BadPlanTest {
         bad("unknown top-level key", HEAD + "owner = me\ncontract = [{ op = drop_index, name = i }]",
             "owner", "unknown-key"),
         bad("no operation at all", HEAD, "expand", "must-not-be-empty"),
+        bad("expand as an object", HEAD + "expand {}\ncontract = [{ op = drop_index, name = i }]", "expand",
+            "wrong-type"),
         bad("op missing", expand("{ table = users }"), "expand[0].op", "required"),
         bad("unknown op", expand("{ op = add_colum, table = users }"), "expand[0].op", "unknown-op"),
         bad("operation not an object", expand("\"add_column\""), "expand[0]", "wrong-type"),
@@ -99,6 +101,10 @@ class BadPlanTest {
             "migrate[0].set", "invalid-assignment"),
         bad("backfill where with a line comment", migrate("{ op = backfill, table = t, set = \"a = 1\", "
             + "where = \"a IS NULL --\" }"), "migrate[0].where", "not-a-single-expression"),
+        bad("where holding a list", migrate("{ op = backfill, table = t, set = \"a = 1\", where = \"a, b\" }"),
+            "migrate[0].where", "not-a-single-expression"),
+        bad("backfill setting one column twice", migrate("{ op = backfill, table = t, set = \"a = 1, a = f(2, 3)\" }"),
+            "migrate[0].set", "duplicate-name"),
         bad("backfill min above max", migrate("{ op = backfill, table = t, set = \"a = 1\", min-batch-rows = 500, "
             + "max-batch-rows = 100 }"), "migrate[0].min-batch-rows", "out-of-range"),
         bad("backfill duration not a duration", migrate("{ op = backfill, table = t, set = \"a = 1\", "

@@ -146,4 +146,21 @@ class PlanParserTest {
         .containsExactly(org.assertj.core.groups.Tuple.tuple("expand[0].statements",
             "lint:create-index-without-concurrently"));
   }
+
+  @Test
+  void setMayListSeveralAssignmentsInOneString() {
+    Plan plan = parse(plan("", "{ op = backfill, table = t, set = \"b = coalesce(x, 'a,b'), a = ARRAY[1, 2]\" }", ""));
+
+    assertThat(((Backfill) plan.migrate().get(0)).set()).containsExactly(
+        new Assignment("b", "coalesce(x, 'a,b')"), new Assignment("a", "ARRAY[1, 2]"));
+  }
+
+  @Test
+  void contractMayHoldOnlyTheApproval() {
+    Plan plan = parse("id = p\ndatabases = [authdb]\ncontract { approval = auto }\n"
+        + "expand = [ { op = add_column, table = t, column = c, type = int } ]");
+
+    assertThat(plan.approval()).isEqualTo(Approval.AUTO);
+    assertThat(plan.contract()).isEmpty();
+  }
 }

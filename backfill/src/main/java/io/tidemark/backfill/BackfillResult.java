@@ -1,0 +1,9 @@
+package io.tidemark.backfill;
+
+import java.time.Duration;
+
+/**
+ * How a run ended without failing: {@link BackfillState#DONE} or {@link BackfillState#STOPPED}. Counts are
+ * totals over every run of the step (from the checkpoint); {@code elapsed} is this run's wall time.
+ */
+public record BackfillResult(BackfillState state, long rowsDone, long rowsUpdated, long batches, Duration elapsed) {}
