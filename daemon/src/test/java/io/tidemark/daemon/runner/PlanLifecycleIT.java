@@ -53,6 +53,10 @@ class PlanLifecycleIT {
         assertThat(db.queryValue("SELECT phase_reached FROM tidemark.applied_plans WHERE plan_id = 'p1'"))
             .isEqualTo("contract");
       }
+      List<Daemon.DatabaseVersions> versions = get(daemon.versions());
+      assertThat(versions).filteredOn(v -> !v.database().equals("state"))
+          .allSatisfy(v -> assertThat(v.applied()).extracting(a -> a.planId() + "@" + a.phaseReached())
+              .containsExactly("p1@contract"));
       List<List<Object>> events = fleet.events("p1");
       assertCanaryFirstAndBarrier(events, "authdb", 2);
       assertThat(events).filteredOn(e -> "approve".equals(e.get(1))).extracting(e -> e.get(4)).containsExactly("oncall");
