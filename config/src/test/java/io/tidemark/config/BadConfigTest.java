@@ -48,6 +48,7 @@ class BadConfigTest {
         // unknown keys, everywhere
         bad("unknown top-level key", "tidemark.htp.port = 1", "tidemark.htp unknown-key"),
         bad("typo in a nested key", "tidemark.defaults.ddl.lock-timout = 1s", "tidemark.defaults.ddl.lock-timout unknown-key"),
+        bad("singular tokens", "tidemark.auth.token = []", "tidemark.auth.token unknown-key"),
         bad("unknown key outside tidemark", "tidmark.http.port = 1", "tidmark unknown-key"),
         bad("unknown key in a database", "tidemark.databases.apidb.pool = 3", "tidemark.databases.apidb.pool unknown-key"),
         bad("unknown key in a server", "tidemark.servers.db1.max-backfills = 1", "tidemark.servers.db1.max-backfills unknown-key"),
@@ -75,6 +76,8 @@ class BadConfigTest {
         bad("url port not a number", "tidemark.databases.apidb.url = \"jdbc:postgresql://db1:pg/apidb?user=app\"",
             "tidemark.databases.apidb.url bad-port"),
         bad("url with several hosts", "tidemark.databases.apidb.url = \"postgresql://app@db1,db3/apidb\"",
+            "tidemark.databases.apidb.url bad-url"),
+        bad("url with a fragment", "tidemark.databases.apidb.url = \"postgresql://app@db1/apidb#main\"",
             "tidemark.databases.apidb.url bad-url"),
         bad("url with unknown sslmode", "tidemark.databases.apidb.url = \"postgresql://app@db1/apidb?sslmode=sometimes\"",
             "tidemark.databases.apidb.url bad-ssl-mode"),
