@@ -215,6 +215,12 @@ class ThrottleIT {
     assertThat(second.progress().state()).isEqualTo(BackfillState.WAITING_FOR_BUDGET);
     assertThat(budgeted.budget().waiting(server)).isEqualTo(1);
 
+    BackfillRun third = budgeted.start(job(db, "migrate[1]/second", spec("second", "n = n + 1", null),
+        pace(100, 5000, 100, 0), NO_THROTTLE));
+    await(third.stop()); // a run stopped while queued ends at once and gives up its place
+    assertThat(await(third.completion()).state()).isEqualTo(BackfillState.STOPPED);
+    assertThat(budgeted.budget().waiting(server)).isEqualTo(1);
+
     first.controls().clearOperatorThrottle();
     await(first.completion());
     assertThat(await(second.completion()).rowsDone()).isEqualTo(500);
