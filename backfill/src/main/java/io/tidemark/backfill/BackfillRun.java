@@ -103,6 +103,7 @@ public final class BackfillRun {
   private final Promise<BackfillResult> completion = Promise.promise();
   private final Promise<Void> ended = Promise.promise();
   private final long startNanos = System.nanoTime();
+  private long firstBatchNanos;
 
   // Confined to the context from here on.
   private Future<ServerBudget.Permit> pendingPermit;
@@ -309,6 +310,7 @@ public final class BackfillRun {
     BackfillSettings settings = controls.backfill();
     Attempt attempt = new Attempt(checkpoint, sizer.size(settings, settings.maxRowsPerSecond()), settings);
     long started = System.nanoTime();
+    firstBatchNanos = firstBatchNanos == 0 ? started : firstBatchNanos;
     pendingHigh = Optional.empty();
     batchPool.withTransaction(tx -> batch(tx, attempt))
         .onComplete(ar -> afterBatch(ar, attempt, Duration.ofNanos(System.nanoTime() - started)));
@@ -534,8 +536,10 @@ public final class BackfillRun {
     publish(state, Optional.empty());
     LOG.info("backfill {}/{} on {}: {} ({} keys, {} rows updated, {} batches)", job.planId(), job.stepId(),
         database(), state, checkpoint.rowsDone(), checkpoint.rowsUpdated(), checkpoint.batches());
+    long now = System.nanoTime();
     BackfillResult result = new BackfillResult(state, checkpoint.rowsDone(), checkpoint.rowsUpdated(),
-        checkpoint.batches(), Duration.ofNanos(System.nanoTime() - startNanos));
+        checkpoint.batches(), Duration.ofNanos(now - startNanos),
+        Duration.ofNanos(firstBatchNanos == 0 ? 0 : now - firstBatchNanos));
     release().onComplete(ar -> {
       completion.complete(result);
       ended.complete();
@@ -547,7 +551,7 @@ public final class BackfillRun {
       progress.set(BackfillProgress.initial(BackfillState.STOPPED, controls.backfill().minBatchRows()));
       release().onComplete(ar -> {
         completion.complete(new BackfillResult(BackfillState.STOPPED, 0, 0, 0,
-            Duration.ofNanos(System.nanoTime() - startNanos)));
+            Duration.ofNanos(System.nanoTime() - startNanos), Duration.ZERO));
         ended.complete();
       });
       return;
