@@ -205,20 +205,26 @@ public final class PlanRunner extends VerticleBase {
       String cause = failed.get().database() + ": " + failed.get().lastError().orElse("failed");
       return transition(conn, plan, PlanState.FAILED, plan.phase(), cause, "failed", failed.get().database());
     }
+    if (failed.isEmpty() && s == PlanState.FAILED) {
+      // Every failed database was retried (e.g. while the plan was paused): the plan runs its phase again.
+      return transition(conn, plan, PlanState.running(plan.phase()), plan.phase(), null, null, null);
+    }
     List<String> wanted = Rollout.claimable(plan.compiled().rollout(), dbs, drivenHere(plan.id()));
     return claimAll(conn, plan, wanted).map(fences -> new Decision(plan, List.of(), fences, false));
   }
 
   /**
-   * Preflight found problems: nothing runs anywhere; each database with problems is failed with them (so
-   * {@code status} shows them where they are) and the plan is failed. After fixing, {@code retry} starts it.
+   * Preflight found problems: nothing runs anywhere. Each database is failed, with its problems or, when it
+   * had none, with where the problems are (so {@code status} shows them where they are and the healthy
+   * databases do not start alone), and the plan is failed. After fixing, {@code retry} starts it.
    */
   private Future<Decision> preflightFailed(SqlConnection conn, PlanRecord plan, Map<String, String> problems) {
+    String where = "not started: preflight found problems on " + String.join(", ", new java.util.TreeSet<>(problems.keySet()));
     Future<?> chain = Future.succeededFuture();
-    for (Map.Entry<String, String> p : problems.entrySet()) {
-      chain = chain.compose(v -> conn.preparedQuery(PREFLIGHT_FAILED).execute(Tuple.of(plan.id(), p.getKey(), p.getValue())))
-          .compose(v -> EventLog.append(conn, NewEvent.work(plan.id(), p.getKey(), null, instance, "preflight-failed",
-              p.getValue())));
+    for (String db : plan.compiled().databases()) {
+      String cause = problems.getOrDefault(db, where);
+      chain = chain.compose(v -> conn.preparedQuery(PREFLIGHT_FAILED).execute(Tuple.of(plan.id(), db, cause)))
+          .compose(v -> EventLog.append(conn, NewEvent.work(plan.id(), db, null, instance, "preflight-failed", cause)));
     }
     String first = problems.keySet().iterator().next();
     return chain.compose(v -> transition(conn, plan, PlanState.FAILED, RunPhase.EXPAND,
@@ -278,7 +284,8 @@ public final class PlanRunner extends VerticleBase {
   }
 
   private Future<Void> act(Decision d) {
-    d.hooks().forEach(h -> hooks.fire(h.event(), d.plan().id(), h.database(), h.phase()));
+    d.hooks().stream().filter(h -> h.event() != null)
+        .forEach(h -> hooks.fire(h.event(), d.plan().id(), h.database(), h.phase()));
     d.claimed().forEach(f -> startDriver(d.plan(), f));
     if (d.transitioned()) {
       tickAgain = true;
