@@ -27,6 +27,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -219,7 +221,7 @@ public final class PlanRunner extends VerticleBase {
    * databases do not start alone), and the plan is failed. After fixing, {@code retry} starts it.
    */
   private Future<Decision> preflightFailed(SqlConnection conn, PlanRecord plan, Map<String, String> problems) {
-    String where = "not started: preflight found problems on " + String.join(", ", new java.util.TreeSet<>(problems.keySet()));
+    String where = "not started: preflight found problems on " + String.join(", ", new TreeSet<>(problems.keySet()));
     Future<?> chain = Future.succeededFuture();
     for (String db : plan.compiled().databases()) {
       String cause = problems.getOrDefault(db, where);
@@ -233,7 +235,6 @@ public final class PlanRunner extends VerticleBase {
 
   /** The phase ended on every database: the next phase starts, or the plan waits for approval or ends. */
   private Future<Decision> advance(SqlConnection conn, PlanRecord plan) {
-    String done = plan.phase().wireName();
     return switch (plan.phase()) {
       case EXPAND -> transition(conn, plan, PlanState.MIGRATING, RunPhase.MIGRATE, null, "phase-done", null);
       case MIGRATE -> plan.approvalRequired()
@@ -250,11 +251,10 @@ public final class PlanRunner extends VerticleBase {
       String error, String hook, String database) {
     boolean newPhase = phase != plan.phase();
     String message = plan.state().wireName() + " -> " + to.wireName();
-    Future<?> reset = newPhase
-        ? conn.preparedQuery(RESET_DATABASES).execute(Tuple.of(plan.id(), phase.wireName()))
-        : Future.succeededFuture();
     return conn.preparedQuery(SET_STATE).execute(Tuple.of(plan.id(), to.wireName(), phase.wireName(), error))
-        .compose(v -> reset)
+        .compose(v -> newPhase
+            ? conn.preparedQuery(RESET_DATABASES).execute(Tuple.of(plan.id(), phase.wireName()))
+            : Future.succeededFuture())
         .compose(v -> EventLog.append(conn, NewEvent.work(plan.id(), database, null, instance, "state-changed",
             error == null ? message : message + ": " + error)))
         .map(v -> new Decision(plan, List.of(new HookCall(hook, database, plan.phase().wireName())), List.of(), true));
@@ -316,7 +316,7 @@ public final class PlanRunner extends VerticleBase {
     tick();
   }
 
-  private java.util.Set<String> drivenHere(String planId) {
+  private Set<String> drivenHere(String planId) {
     return drivers.keySet().stream().filter(k -> k.startsWith(planId + "/"))
         .map(k -> k.substring(planId.length() + 1)).collect(Collectors.toSet());
   }
