@@ -13,6 +13,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -31,8 +32,9 @@ import java.util.concurrent.TimeUnit;
  *     --table public.users --set "n = n + 1" [--where "..."] [--plan-id P] [--step-id S] \
  *     [--target-batch-duration-ms 250] [--min-batch-rows 100] [--max-batch-rows 50000] \
  *     [--max-rows-per-second 0] [--synchronous-commit on|off] [--flag-file F] [--http-check URL] \
- *     [--max-replication-lag-ms 10000] [--max-lock-waiters 0] [--max-active-sessions 0] [--check-interval-ms 1000]
- * {"state":"done","rows":5000000,"rowsUpdated":5000000,"batches":212,"durationMs":41234,"rowsPerSecond":121259.6}
+ *     [--max-replication-lag-ms 10000] [--max-lock-waiters 0] [--max-active-sessions 0] [--check-interval-ms 1000] \
+ *     [--progress-ms 1000]   (a progress JSON line on stderr every N ms)
+ * {"state":"done","rows":5000000,"rowsUpdated":5000000,"batches":212,"durationMs":41234,"batchingMs":40512,"rowsPerSecond":123420.2}
  * </pre>
  *
  * The password, if any, comes from {@code PGPASSWORD}, never from the command line.
@@ -41,7 +43,7 @@ public final class BackfillMain {
   private static final Set<String> OPTIONS = Set.of("url", "table", "set", "where", "plan-id", "step-id",
       "target-batch-duration-ms", "min-batch-rows", "max-batch-rows", "max-rows-per-second", "synchronous-commit",
       "flag-file", "http-check", "max-replication-lag-ms", "max-lock-waiters", "max-active-sessions",
-      "check-interval-ms");
+      "check-interval-ms", "progress-ms");
 
   private BackfillMain() {}
 
@@ -61,6 +63,10 @@ public final class BackfillMain {
     BackfillRun run = engine.start(job);
     Thread hook = new Thread(() -> awaitQuietly(run.stop()), "backfill-stop");
     Runtime.getRuntime().addShutdownHook(hook);
+    long progressMs = number(options, "progress-ms", 0);
+    if (progressMs > 0) {
+      startProgressPrinter(run, progressMs);
+    }
     JsonObject out;
     int exit;
     try {
@@ -82,6 +88,35 @@ public final class BackfillMain {
     System.exit(exit);
   }
 
+  /** A plain daemon thread, so printing never runs on (or blocks) an event loop. */
+  private static void startProgressPrinter(BackfillRun run, long everyMs) {
+    Thread printer = new Thread(() -> {
+      while (!run.completion().isComplete()) {
+        System.err.println(progressJson(run.progress()).encode());
+        try {
+          Thread.sleep(everyMs);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "backfill-progress");
+    printer.setDaemon(true);
+    printer.start();
+  }
+
+  private static JsonObject progressJson(BackfillProgress p) {
+    return new JsonObject()
+        .put("state", p.state().name().toLowerCase(Locale.ROOT))
+        .put("rows", p.rowsDone())
+        .put("estimated", p.rowsEstimated())
+        .put("ratio", Math.round(p.ratio() * 1000) / 1000.0)
+        .put("rowsPerSecond", Math.round(p.rowsPerSecond()))
+        .put("etaSeconds", p.eta().map(Duration::toSeconds).orElse(null))
+        .put("batchRows", p.batchRows())
+        .put("lastBatchMs", p.lastBatchDuration().toMillis())
+        .put("throttle", p.throttle().map(Object::toString).orElse(null));
+  }
+
   private static void awaitQuietly(io.vertx.core.Future<Void> stopped) {
     try {
       stopped.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -90,14 +125,16 @@ public final class BackfillMain {
     }
   }
 
+  /** {@code rowsPerSecond} is over {@code batchingMs}: from the first batch to the end, startup excluded. */
   private static JsonObject success(BackfillResult r) {
-    double seconds = Math.max(1e-9, r.elapsed().toNanos() / 1e9);
+    double seconds = Math.max(1e-9, r.batching().toNanos() / 1e9);
     return new JsonObject()
-        .put("state", r.state().name().toLowerCase())
+        .put("state", r.state().name().toLowerCase(Locale.ROOT))
         .put("rows", r.rowsDone())
         .put("rowsUpdated", r.rowsUpdated())
         .put("batches", r.batches())
         .put("durationMs", r.elapsed().toMillis())
+        .put("batchingMs", r.batching().toMillis())
         .put("rowsPerSecond", Math.round(r.rowsDone() / seconds * 10) / 10.0);
   }
 

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,6 +47,20 @@ import org.slf4j.LoggerFactory;
  * the other, which a checkpoint kept anywhere else (a file, the control store, a second transaction)
  * could not promise. When the connection drops during COMMIT the outcome is unknown to us, so the run
  * re-reads the checkpoint from the database before retrying instead of trusting its memory.
+ *
+ * <p><b>Which rows.</b> Every key from the first up to the upper bound frozen in the checkpoint when the step
+ * first started. Rows inserted later above that bound are the application's to write correctly (or a sync
+ * trigger's, which rename/change-type steps install before their backfill); chasing a moving maximum on a
+ * busy table would never finish. Rows inserted later inside the range are updated if a batch reaches them.
+ *
+ * <p><b>Asynchronous commit.</b> With {@code synchronous-commit = false} each batch transaction runs with
+ * {@code synchronous_commit = off}: COMMIT returns before its WAL is flushed (and without waiting for
+ * synchronous standbys), which saves one fsync per batch — a few percent at 250 ms batches, much more with
+ * small ones or slow disks. The price: if the database server crashes, the batches committed in the last
+ * moments (up to about 3 × {@code wal_writer_delay}, 600 ms by default) are lost — together with their
+ * checkpoint rows, because they are the same transactions — so the resumed run simply redoes them: still
+ * exactly once. A crash of Tidemark itself loses nothing either way. Do not use it when the updated rows
+ * must survive a failover to a synchronous standby the instant the batch reports done.
  *
  * <p><b>What it retries.</b> A batch that hits {@code lock_timeout} (an application transaction holds a
  * row of the range), a deadlock or a serialization failure is rolled back and retried at the same size
@@ -88,8 +103,10 @@ public final class BackfillRun {
   private final Promise<BackfillResult> completion = Promise.promise();
   private final Promise<Void> ended = Promise.promise();
   private final long startNanos = System.nanoTime();
+  private long firstBatchNanos;
 
   // Confined to the context from here on.
+  private Future<ServerBudget.Permit> pendingPermit;
   private ServerBudget.Permit permit;
   private Pool batchPool;
   private Pool monitorPool;
@@ -166,18 +183,28 @@ public final class BackfillRun {
    */
   public Future<Void> stop() {
     stopRequested.set(true);
-    context.runOnContext(v -> wakeUp());
+    context.runOnContext(v -> {
+      if (permit == null && pendingPermit != null) {
+        budget.cancel(pendingPermit);
+      }
+      wakeUp();
+    });
     return ended.future();
   }
 
   void begin() {
-    context.runOnContext(v -> budget.acquire(job.database().server())
+    context.runOnContext(v -> acquirePermit()
         .compose(this::open)
         .compose(v2 -> store.ensureTable())
         .compose(v2 -> new KeyCatalog(monitorPool).describe(job.spec().schema(), job.spec().table()))
         .compose(this::prepareCheckpoint)
         .onSuccess(v2 -> next())
         .onFailure(this::fail));
+  }
+
+  private Future<ServerBudget.Permit> acquirePermit() {
+    pendingPermit = budget.acquire(job.database().server());
+    return pendingPermit;
   }
 
   private Future<Void> open(ServerBudget.Permit granted) {
@@ -283,6 +310,7 @@ public final class BackfillRun {
     BackfillSettings settings = controls.backfill();
     Attempt attempt = new Attempt(checkpoint, sizer.size(settings, settings.maxRowsPerSecond()), settings);
     long started = System.nanoTime();
+    firstBatchNanos = firstBatchNanos == 0 ? started : firstBatchNanos;
     pendingHigh = Optional.empty();
     batchPool.withTransaction(tx -> batch(tx, attempt))
         .onComplete(ar -> afterBatch(ar, attempt, Duration.ofNanos(System.nanoTime() - started)));
@@ -508,8 +536,10 @@ public final class BackfillRun {
     publish(state, Optional.empty());
     LOG.info("backfill {}/{} on {}: {} ({} keys, {} rows updated, {} batches)", job.planId(), job.stepId(),
         database(), state, checkpoint.rowsDone(), checkpoint.rowsUpdated(), checkpoint.batches());
+    long now = System.nanoTime();
     BackfillResult result = new BackfillResult(state, checkpoint.rowsDone(), checkpoint.rowsUpdated(),
-        checkpoint.batches(), Duration.ofNanos(System.nanoTime() - startNanos));
+        checkpoint.batches(), Duration.ofNanos(now - startNanos),
+        Duration.ofNanos(firstBatchNanos == 0 ? 0 : now - firstBatchNanos));
     release().onComplete(ar -> {
       completion.complete(result);
       ended.complete();
@@ -517,11 +547,11 @@ public final class BackfillRun {
   }
 
   private void fail(Throwable e) {
-    if (e instanceof StoppedBeforeStart) {
+    if (e instanceof StoppedBeforeStart || e instanceof CancellationException) {
       progress.set(BackfillProgress.initial(BackfillState.STOPPED, controls.backfill().minBatchRows()));
       release().onComplete(ar -> {
         completion.complete(new BackfillResult(BackfillState.STOPPED, 0, 0, 0,
-            Duration.ofNanos(System.nanoTime() - startNanos)));
+            Duration.ofNanos(System.nanoTime() - startNanos), Duration.ZERO));
         ended.complete();
       });
       return;

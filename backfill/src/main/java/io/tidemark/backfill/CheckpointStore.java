@@ -48,6 +48,7 @@ final class CheckpointStore {
    */
   private static final Set<String> CREATE_RACE = Set.of(
       SqlStates.UNIQUE_VIOLATION, SqlStates.DUPLICATE_OBJECT, SqlStates.DUPLICATE_SCHEMA, SqlStates.DUPLICATE_TABLE);
+  private static final int CREATE_ATTEMPTS = 5;
   private static final String LOAD_SQL = """
       SELECT key_columns, last_key, upper_key, rows_done, rows_updated, batches, state, error
       FROM tidemark.backfill_checkpoints WHERE plan_id = $1 AND step_id = $2""";
@@ -74,9 +75,19 @@ final class CheckpointStore {
     this.stepId = stepId;
   }
 
-  /** Creates the schema and table when missing; tolerates a concurrent creator. */
+  /**
+   * Creates the schema and table when missing; tolerates concurrent creators. Each lost race means another
+   * session created one of the objects, so a few rounds always suffice: with four backfills starting at
+   * once on a fresh database, one loses on the schema, then may lose again on the table to a third.
+   */
   Future<Void> ensureTable() {
-    return create(0).recover(e -> isCreateRace(e) ? create(0) : Future.failedFuture(e));
+    return ensureTable(CREATE_ATTEMPTS);
+  }
+
+  private Future<Void> ensureTable(int attemptsLeft) {
+    return create(0).recover(e -> isCreateRace(e) && attemptsLeft > 1
+        ? ensureTable(attemptsLeft - 1)
+        : Future.failedFuture(e));
   }
 
   private Future<Void> create(int index) {

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -54,6 +55,30 @@ public final class ServerBudget {
       waiting.computeIfAbsent(server, k -> new ArrayDeque<>()).add(new Waiter(promise, Vertx.currentContext()));
     }
     return promise.future();
+  }
+
+  /**
+   * Gives up a pending {@link #acquire}: its future fails with {@link CancellationException}. No effect when
+   * it already completed (the holder then owns the permit and must release it).
+   */
+  public void cancel(Future<Permit> pending) {
+    Waiter removed = null;
+    synchronized (this) {
+      for (Queue<Waiter> q : waiting.values()) {
+        for (Waiter w : q) {
+          if (w.promise().future() == pending) {
+            removed = w;
+          }
+        }
+        if (removed != null) {
+          q.remove(removed);
+          break;
+        }
+      }
+    }
+    if (removed != null) {
+      removed.promise().tryFail(new CancellationException("stopped while waiting for the server budget"));
+    }
   }
 
   /** Slots taken on {@code server} now. */

@@ -63,7 +63,7 @@ class BadExpressionIT {
         "INSERT INTO big (id) SELECT g FROM generate_series(1, 600000) g",
         "ANALYZE big");
     BackfillRun run = engine.start(job(db, "migrate[0]/big", spec("big", "v = 100 / (500000 - id)", "id % 100 = 0"),
-        pace(1000, 200_000, 300, 0), NO_THROTTLE));
+        pace(20_000, 200_000, 300, 0), NO_THROTTLE));
     BackfillException e = catchThrowableOfType(BackfillException.class, () -> await(run.completion()));
 
     assertThat(e.sqlState()).contains(SqlStates.DIVISION_BY_ZERO);

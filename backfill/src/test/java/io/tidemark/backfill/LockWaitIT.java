@@ -114,6 +114,7 @@ class LockWaitIT {
     String touch = "UPDATE contended SET n = n WHERE id = (SELECT coalesce(max(id), 0) + 1 FROM contended WHERE n = 1)";
     try (AppSession app1 = AppSession.start(db, touch, 0); AppSession app2 = AppSession.start(db, touch, 0)) {
       eventually(30, "lock-waiters throttle", () -> seen.contains(ThrottleSignal.LOCK_WAITERS));
+      assertThat(app1.executions() + app2.executions()).isPositive();
     } finally {
       run.controls().throttle(Fixtures.NO_THROTTLE);
     }

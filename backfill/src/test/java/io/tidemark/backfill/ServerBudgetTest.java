@@ -33,4 +33,16 @@ class ServerBudgetTest {
     assertThat(budget.acquire("db2").succeeded()).isTrue();
     assertThat(budget.acquire("db2").isComplete()).isFalse();
   }
+
+  @Test
+  void aCancelledWaiterGivesUpItsPlace() {
+    ServerBudget budget = new ServerBudget(List.of(), 1);
+    Future<ServerBudget.Permit> held = budget.acquire("db1");
+    Future<ServerBudget.Permit> cancelled = budget.acquire("db1");
+    Future<ServerBudget.Permit> next = budget.acquire("db1");
+    budget.cancel(cancelled);
+    assertThat(cancelled.failed()).isTrue();
+    held.result().release();
+    assertThat(next.succeeded()).isTrue();
+  }
 }

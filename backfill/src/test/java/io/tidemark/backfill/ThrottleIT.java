@@ -110,6 +110,21 @@ class ThrottleIT {
   }
 
   @Test
+  void theFirstSignalInOrderThatTripsIsTheReportedReason(TestDatabase db, @TempDir Path dir) throws Exception {
+    table(db, "ordered", 500);
+    Path flag = Files.createFile(dir.resolve("hold"));
+    BackfillRun run = engine.start(job(db, "migrate[0]/ordered", spec("ordered", "n = n + 1", null),
+        pace(100, 5000, 100, 0), with("", flag.toString(), 0)));
+    run.controls().operatorThrottle("also held");
+    eventually(20, "flag-file reported first", () -> reasonIs(run, ThrottleSignal.FLAG_FILE));
+    Files.delete(flag);
+    eventually(20, "then the operator throttle", () -> reasonIs(run, ThrottleSignal.OPERATOR));
+    assertThat(run.progress().rowsDone()).isZero();
+    run.controls().clearOperatorThrottle();
+    assertThat(await(run.completion()).rowsDone()).isEqualTo(500);
+  }
+
+  @Test
   void anOperatorThrottleSetAtRuntimeStopsProgressUntilCleared(TestDatabase db) {
     table(db, "operated", 5000);
     BackfillRun run = engine.start(job(db, "migrate[0]/operated", spec("operated", "n = n + 1", null),
@@ -213,6 +228,12 @@ class ThrottleIT {
         pace(100, 5000, 100, 0), NO_THROTTLE));
     Fixtures.sleep(300);
     assertThat(second.progress().state()).isEqualTo(BackfillState.WAITING_FOR_BUDGET);
+    assertThat(budgeted.budget().waiting(server)).isEqualTo(1);
+
+    BackfillRun third = budgeted.start(job(db, "migrate[1]/second", spec("second", "n = n + 1", null),
+        pace(100, 5000, 100, 0), NO_THROTTLE));
+    await(third.stop()); // a run stopped while queued ends at once and gives up its place
+    assertThat(await(third.completion()).state()).isEqualTo(BackfillState.STOPPED);
     assertThat(budgeted.budget().waiting(server)).isEqualTo(1);
 
     first.controls().clearOperatorThrottle();

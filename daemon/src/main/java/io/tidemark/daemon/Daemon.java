@@ -1,6 +1,7 @@
 package io.tidemark.daemon;
 
 import io.tidemark.backfill.db.PgConnections;
+import io.tidemark.config.DatabaseConfig;
 import io.tidemark.config.TidemarkConfig;
 import io.tidemark.daemon.api.ApiServer;
 import io.tidemark.daemon.hooks.Hooks;
@@ -17,13 +18,17 @@ import io.tidemark.daemon.runner.ExecutorDdlRunner;
 import io.tidemark.daemon.runner.PlanRunner;
 import io.tidemark.daemon.runner.StepRouter;
 import io.tidemark.daemon.runner.StepRunner;
+import io.tidemark.daemon.store.AppliedPlan;
 import io.tidemark.daemon.store.ControlSchema;
+import io.tidemark.daemon.store.TargetRecords;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +96,26 @@ public final class Daemon {
   public Optional<BackfillProgress> backfillProgress(String planId, String database) {
     return backfills.progress(planId, database);
   }
+
+  /**
+   * {@code tidemark versions}: for every configured database, the plans applied there and how far each got,
+   * read from its {@code tidemark.applied_plans} on a short-lived connection; an unreachable database is
+   * reported with its error instead of failing the whole answer.
+   */
+  public Future<List<DatabaseVersions>> versions() {
+    List<Future<DatabaseVersions>> reads = config.databases().values().stream().map(this::versions).toList();
+    return Future.join(reads).map(x -> reads.stream().map(Future::result).toList());
+  }
+
+  private Future<DatabaseVersions> versions(DatabaseConfig db) {
+    return PgConnection.connect(vertx, PgConnections.options(db, "tidemark/versions"))
+        .compose(conn -> TargetRecords.read(conn).eventually(conn::close))
+        .map(applied -> new DatabaseVersions(db.name(), applied, Optional.empty()))
+        .otherwise(e -> new DatabaseVersions(db.name(), List.of(), Optional.of(String.valueOf(e.getMessage()))));
+  }
+
+  /** What {@link #versions()} found on one database. */
+  public record DatabaseVersions(String database, List<AppliedPlan> applied, Optional<String> error) {}
 
   /** The operator API over this daemon's state database. */
   public PlanOperations operations() {

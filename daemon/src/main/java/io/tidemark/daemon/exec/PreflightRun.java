@@ -94,6 +94,8 @@ final class PreflightRun {
   private final Set<Name> plannedTables = new HashSet<>();
   private final Map<ColumnRef, String> plannedColumns = new HashMap<>();
   private final Set<Name> plannedUniqueTables = new HashSet<>();
+  /** Tables already reported missing: their columns and keys are not reported again. */
+  private final Set<Name> missingTables = new HashSet<>();
   private int versionNum;
   private String user = "";
   private boolean superuser;
@@ -169,8 +171,13 @@ final class PreflightRun {
         return Future.succeededFuture();
       }
       return relation(table).compose(row -> row.isEmpty()
-          ? fail("table-missing", "table " + table + " does not exist")
+          ? missing(table)
           : ownedTable(table, row.get()));
+    }
+
+    private Future<Void> missing(Name table) {
+      missingTables.add(table);
+      return fail("table-missing", "table " + table + " does not exist");
     }
 
     private Future<Void> ownedTable(Name table, Row row) {
@@ -187,6 +194,9 @@ final class PreflightRun {
 
     Future<Void> addedColumn(NewColumn c) {
       ColumnRef ref = new ColumnRef(c.table(), c.column());
+      if (missingTables.contains(c.table())) {
+        return Future.succeededFuture();
+      }
       return typeOf(c.type()).compose(declared -> declared.isEmpty()
           ? fail("unknown-type", "type " + c.type() + " of new column " + c.table() + "." + c.column() + " does not exist")
           : column(ref).compose(existing -> sameType(c, declared.get(), existing)));
@@ -206,7 +216,7 @@ final class PreflightRun {
     }
 
     Future<Void> existingColumn(ColumnRef ref) {
-      if (plannedColumns.containsKey(ref) || plannedTables.contains(ref.table())) {
+      if (plannedColumns.containsKey(ref) || plannedTables.contains(ref.table()) || missingTables.contains(ref.table())) {
         return Future.succeededFuture();
       }
       return column(ref).compose(found -> found.isPresent()
@@ -250,17 +260,20 @@ final class PreflightRun {
         return fail("foreign-key-type-mismatch", "foreign key on " + fk.table() + " has " + fk.columns().size()
             + " column(s) but references " + fk.referencedColumns().size());
       }
-      return alteredReferenced(fk.referenced())
-          .compose(v -> sequence(indexes(fk.columns()), i -> columnPair(fk, i)))
+      if (missingTables.contains(fk.table())) {
+        return Future.succeededFuture();
+      }
+      return referencedTable(fk.referenced())
+          .compose(v -> missingTables.contains(fk.referenced()) ? Future.succeededFuture()
+              : sequence(indexes(fk.columns()), i -> columnPair(fk, i)))
           .compose(v -> referencedUnique(fk));
     }
 
-    private Future<Void> alteredReferenced(Name table) {
+    private Future<Void> referencedTable(Name table) {
       if (plannedTables.contains(table)) {
         return Future.succeededFuture();
       }
-      return relation(table).compose(row -> row.isPresent() ? Future.succeededFuture()
-          : fail("table-missing", "referenced table " + table + " does not exist"));
+      return relation(table).compose(row -> row.isPresent() ? Future.succeededFuture() : missing(table));
     }
 
     private Future<Void> columnPair(ForeignKey fk, int i) {
@@ -282,7 +295,8 @@ final class PreflightRun {
     }
 
     private Future<Void> referencedUnique(ForeignKey fk) {
-      if (plannedTables.contains(fk.referenced()) || plannedUniqueTables.contains(fk.referenced())) {
+      if (plannedTables.contains(fk.referenced()) || plannedUniqueTables.contains(fk.referenced())
+          || missingTables.contains(fk.referenced())) {
         return Future.succeededFuture();
       }
       Tuple args = Tuple.of(fk.referenced().schema(), fk.referenced().name(), fk.referencedColumns().toArray(new String[0]));
@@ -301,7 +315,7 @@ final class PreflightRun {
     }
 
     Future<Void> backfillKey(Name table) {
-      if (plannedTables.contains(table)) {
+      if (plannedTables.contains(table) || missingTables.contains(table)) {
         return Future.succeededFuture();
       }
       return query(WALKABLE_KEY_SQL, Tuple.of(table.schema(), table.name())).compose(rows ->

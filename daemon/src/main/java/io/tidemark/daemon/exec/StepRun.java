@@ -163,7 +163,7 @@ final class StepRun {
     if (state == ProbeState.PRESENT) {
       return alreadyDone();
     }
-    if (state == ProbeState.ABSENT) {
+    if (state == ProbeState.ABSENT && step.probe().isPresent()) {
       return Future.failedFuture(statementFailure(Optional.empty(), "constraint " + v.constraint() + " does not exist on "
           + v.schema() + "." + v.table() + ": the step adding it NOT VALID must run first", null));
     }

@@ -80,6 +80,7 @@ class EveryOperationIT {
     StepExecutor executor = new StepExecutor(vertx);
     List<CompiledStep> expand = plan.steps("db", Phase.EXPAND);
     List<CompiledStep> contract = plan.steps("db", Phase.CONTRACT);
+    assertThat(await(new Preflight(vertx).check(plan, "db", ExecFixtures.options(db))).problems()).isEmpty();
 
     assertFirstRun(ExecFixtures.runSteps(executor, db, expand));
     assertExpanded(db);

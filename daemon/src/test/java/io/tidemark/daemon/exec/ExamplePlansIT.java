@@ -72,9 +72,29 @@ class ExamplePlansIT {
     StepExecutor executor = new StepExecutor(vertx);
     try (TestDatabase db = TestDatabase.create("ExamplePlansIT")) {
       db.execute(Files.readString(examples().resolve("schema.sql")));
+      PreflightReport preflight = await(new Preflight(vertx).check(plan, database, ExecFixtures.options(db)));
+      assertThat(preflight.problems()).as("preflight of " + file.getFileName()).isEmpty();
       runTwice(executor, db, plan.steps(database, Phase.EXPAND));
       ExecFixtures.runSteps(executor, db, plan.steps(database, Phase.MIGRATE));
       runTwice(executor, db, plan.steps(database, Phase.CONTRACT));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("examplePlans")
+  void preflightOnADatabaseWithoutTheSchemaNamesEveryStepAndRunsNothing(Path file) throws IOException {
+    CompiledPlan plan = PlanCompiler.compileUnresolved(PlanParser.parse(Files.readString(file), file.getFileName().toString()));
+    String database = plan.databases().get(0);
+    try (TestDatabase db = TestDatabase.create("ExamplePlansIT")) {
+      PreflightReport report = await(new Preflight(vertx).check(plan, database, ExecFixtures.options(db)));
+      report.problems().forEach(p -> System.out.println(file.getFileName() + " preflight: " + p));
+
+      List<String> stepIds = java.util.Arrays.stream(Phase.values()).flatMap(p -> plan.steps(database, p).stream())
+          .map(CompiledStep::id).toList();
+      assertThat(report.problems()).extracting(p -> p.stepId().orElseThrow()).containsOnlyElementsOf(stepIds)
+          .containsAll(stepIds);
+      assertThat(report.problems()).extracting(PreflightProblem::code).isSubsetOf("table-missing", "type-missing");
+      assertThat(db.queryLong("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace")).isZero();
     }
   }
 

@@ -30,7 +30,7 @@ final class ExecFixtures {
     var server = db.server();
     DatabaseConfig config = new DatabaseConfig(db.name(), db.url(), server.host(), server.port(), db.name(),
         server.user(), server.password() == null ? Secret.empty() : Secret.of(server.password()),
-        server.host() + ":" + server.port(), 2, "disable");
+        server.host() + ":" + server.port(), 2, "");
     return PgConnections.options(config, "tidemark/test");
   }
 

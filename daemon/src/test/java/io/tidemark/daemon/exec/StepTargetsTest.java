@@ -65,6 +65,35 @@ class StepTargetsTest {
     assertThat(t.alteredTables()).containsExactly(new Name("public", "users"));
   }
 
+  /** The forms above are the compiler's: read back from steps the real planner compiled. */
+  @Test
+  void readsTheStepsThePlannerCompiles() {
+    var plan = io.tidemark.planner.compile.PlanCompiler.compileUnresolved(io.tidemark.planner.plan.PlanParser.parse("""
+        id = p
+        databases = [db]
+        expand = [
+          { op = add_column, table = orders, column = note, type = "varchar(20)" }
+          { op = create_index, table = orders, name = orders_user_idx, columns = [user_id, note] }
+        ]
+        contract = [
+          { op = add_foreign_key, table = orders, name = orders_user_fk, columns = [user_id], references { table = users, columns = [id] } }
+          { op = set_not_null, table = orders, column = note }
+        ]
+        """, "p.conf"));
+    var steps = plan.steps("db", io.tidemark.planner.Phase.EXPAND);
+    steps = new java.util.ArrayList<>(steps);
+    steps.addAll(plan.steps("db", io.tidemark.planner.Phase.CONTRACT));
+    var targets = steps.stream().map(StepTargets::of).toList();
+
+    assertThat(targets.get(0).addedColumns()).containsExactly(new NewColumn(ORDERS, "note", "varchar(20)"));
+    assertThat(targets.get(1).createdIndexes()).containsExactly(
+        new NewIndex(new Name("public", "orders_user_idx"), ORDERS, false, List.of("user_id", "note")));
+    assertThat(targets.get(2).foreignKeys()).containsExactly(
+        new ForeignKey(ORDERS, List.of("user_id"), new Name("public", "users"), List.of("id")));
+    assertThat(targets.get(3).alteredTables()).containsExactly(ORDERS);
+    assertThat(targets).flatExtracting(StepTargets::alteredColumns).contains(new ColumnRef(ORDERS, "note"));
+  }
+
   @Test
   void quotedNamesWithDoubledQuotesAreUnquoted() {
     StepTargets t = StepTargets.of(ExecFixtures.ddl("expand[0]/x",

@@ -36,7 +36,17 @@ import java.util.regex.Pattern;
  * JSON the later of the two silently replaces the other (a list and an object do not merge). The parser reads
  * the document's syntax tree to find {@code contract.approval} wherever it is written and then reads the
  * plan without it, so both orders work. {@code approval = auto} at the top level is the same setting in a
- * spelling that needs no such care.
+ * spelling that needs no such care (and the only one strict JSON allows, as it refuses a repeated key).
+ *
+ * <p>Problem codes: {@code syntax}, {@code unresolved-substitution}, {@code include-not-allowed} (path empty);
+ * {@code required}, {@code must-not-be-empty}, {@code wrong-type}, {@code unknown-key}, {@code invalid-id},
+ * {@code invalid-value}, {@code out-of-range}, {@code invalid-duration}, {@code conflicting-keys};
+ * {@code unknown-op}, {@code op-not-allowed-in-phase}; {@code invalid-identifier}, {@code invalid-type},
+ * {@code invalid-enum-label}, {@code invalid-assignment}, {@code not-a-single-expression},
+ * {@code volatile-default}, {@code not-null-needs-default}, {@code unknown-column},
+ * {@code column-count-mismatch}, {@code same-name}; raw SQL: {@code invalid-sql} and {@code lint:<rule-id>}
+ * (the lint package's rule ids); across operations: {@code duplicate-name}, {@code column-dropped-by-plan}.
+ * {@link io.tidemark.planner.compile.PlanCompiler} adds {@code unknown-database}.
  */
 public final class PlanParser {
   /** Plan ids go into URLs and file names: {@code 2026-11-users-email-address}. */
