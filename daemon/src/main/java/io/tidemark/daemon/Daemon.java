@@ -142,7 +142,7 @@ public final class Daemon {
 
   private Future<Daemon> startApi() {
     metrics.exportStates(vertx, operations, config.daemon().pollInterval());
-    return ApiServer.start(vertx, config, operations, state, metrics).map(a -> {
+    return ApiServer.start(vertx, config, operations, state, metrics, this::versions).map(a -> {
       api = a;
       return this;
     });

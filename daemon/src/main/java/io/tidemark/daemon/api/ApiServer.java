@@ -2,6 +2,7 @@ package io.tidemark.daemon.api;
 
 import io.tidemark.config.Role;
 import io.tidemark.config.TidemarkConfig;
+import io.tidemark.daemon.Daemon.DatabaseVersions;
 import io.tidemark.daemon.metrics.TidemarkMetrics;
 import io.tidemark.daemon.ops.PlanOperations;
 import io.tidemark.daemon.store.ControlSchema;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +44,8 @@ public final class ApiServer {
 
   /** Listens on {@code config.http()} (port 0 picks a free port, see {@link #port()}). */
   public static Future<ApiServer> start(Vertx vertx, TidemarkConfig config, PlanOperations ops, Pool state,
-      TidemarkMetrics metrics) {
-    Router router = router(vertx, config, ops, state, metrics);
+      TidemarkMetrics metrics, Supplier<Future<List<DatabaseVersions>>> versions) {
+    Router router = router(vertx, config, ops, state, metrics, versions);
     return vertx.createHttpServer().requestHandler(router).listen(config.http().port(), config.http().host())
         .onSuccess(s -> LOG.info("API listening on {}:{}", config.http().host(), s.actualPort()))
         .map(ApiServer::new);
@@ -57,10 +59,11 @@ public final class ApiServer {
     return server.close();
   }
 
-  static Router router(Vertx vertx, TidemarkConfig config, PlanOperations ops, Pool state, TidemarkMetrics metrics) {
+  static Router router(Vertx vertx, TidemarkConfig config, PlanOperations ops, Pool state, TidemarkMetrics metrics,
+      Supplier<Future<List<DatabaseVersions>>> versionsSource) {
     Auth auth = new Auth(config.tokens());
     PlanRoutes plans = new PlanRoutes(config, ops, metrics);
-    Versions versions = new Versions(vertx, config);
+    Versions versions = new Versions(versionsSource);
     Buffer openapi = resource("openapi.yaml");
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
@@ -80,7 +83,8 @@ public final class ApiServer {
     }
     router.put("/plans/:id/throttle").handler(auth.require(Role.OPERATOR)).handler(plans::throttle);
     router.get("/versions").handler(auth.require(Role.VIEWER))
-        .handler(ctx -> versions.read().onSuccess(body -> PlanRoutes.json(ctx, 200, body)));
+        .handler(ctx -> versions.read().onSuccess(body -> PlanRoutes.json(ctx, 200, body))
+            .onFailure(e -> PlanRoutes.failed(ctx, e)));
 
     router.route().last().handler(ctx -> ApiError.notFound("no route " + ctx.request().method() + " "
         + ctx.request().path()).send(ctx));

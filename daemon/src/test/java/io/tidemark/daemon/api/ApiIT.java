@@ -115,7 +115,7 @@ class ApiIT {
   void withoutConfiguredTokensOnlyMetricsAndHealthAnswer() {
     TidemarkMetrics metrics = new TidemarkMetrics();
     ApiServer open = Fleet.get(ApiServer.start(daemon.vertx(), ApiFixture.withTokens(daemon.config(), List.of(), MAX_BODY),
-        daemon.operations(), daemon.statePool(), metrics));
+        daemon.operations(), daemon.statePool(), metrics, daemon::versions));
     try {
       for (String path : List.of("/metrics", "/health/live", "/health/ready")) {
         assertThat(send(open.port(), "GET", path, null, null, null).status()).as(path).isEqualTo(200);

@@ -39,7 +39,7 @@ class OpenApiDocumentTest {
 
     Vertx vertx = Vertx.vertx();
     try (TidemarkMetrics metrics = new TidemarkMetrics()) {
-      Router router = ApiServer.router(vertx, config(), null, null, metrics);
+      Router router = ApiServer.router(vertx, config(), null, null, metrics, () -> null);
       Set<String> served = new HashSet<>();
       for (Route r : router.getRoutes()) {
         if (r.getPath() != null && r.methods() != null) {
