@@ -33,6 +33,8 @@ import java.util.OptionalLong;
  *   <li>Both changed: left as written.
  * </ul>
  * Without {@code reverse-using}, writes to the new column are not copied back (documented for change_type).
+ * {@code using} and {@code reverse-using} name columns unqualified: in the trigger they are evaluated over
+ * {@code (SELECT NEW.*)}, so {@code round(amount * 100)::bigint} works and {@code orders.amount} does not.
  */
 final class ColumnSyncSteps {
   private static final String FUNCTION = """

@@ -305,7 +305,11 @@ final class OperationReader {
     }
   }
 
-  /** {@code set}: {@code "col = expr"} (one assignment) or an object {@code { col = "expr", ... }}. */
+  /**
+   * {@code set}: {@code "col = expr, col2 = expr2"} (kept in the order written) or an object
+   * {@code { col = "expr", ... }} (sorted by column: HOCON objects keep no order, and the order of assignments
+   * in one UPDATE does not matter).
+   */
   private List<Assignment> assignments(ObjectReader r) {
     Optional<ConfigValue> value = r.value("set");
     if (value.isEmpty()) {
@@ -329,17 +333,22 @@ final class OperationReader {
       });
       return assignments;
     }
-    String text = String.valueOf(value.get().unwrapped());
-    Matcher m = ASSIGNMENT.matcher(text);
-    if (!m.matches() || m.group(2).isBlank()) {
-      r.problem("set", "invalid-assignment", "must read 'column = expression'");
-      return List.of();
+    List<Assignment> assignments = new ArrayList<>();
+    for (String part : SqlChecks.splitTopLevelCommas(String.valueOf(value.get().unwrapped()))) {
+      Matcher m = ASSIGNMENT.matcher(part);
+      if (!m.matches() || m.group(2).isBlank()) {
+        r.problem("set", "invalid-assignment", "must read 'column = expression[, column = expression ...]'");
+        return List.of();
+      }
+      if (!Identifiers.isValid(m.group(1))) {
+        r.problem("set", "invalid-identifier", "'" + m.group(1) + "' is not a valid identifier");
+      } else if (assignments.stream().anyMatch(a -> a.column().equals(m.group(1)))) {
+        r.problem("set", "duplicate-name", "sets '" + m.group(1) + "' twice");
+      }
+      checkExpression(r, "set", m.group(2));
+      assignments.add(new Assignment(m.group(1), m.group(2).strip()));
     }
-    if (!Identifiers.isValid(m.group(1))) {
-      r.problem("set", "invalid-identifier", "'" + m.group(1) + "' is not a valid identifier");
-    }
-    checkExpression(r, "set", m.group(2));
-    return List.of(new Assignment(m.group(1), m.group(2).strip()));
+    return assignments;
   }
 
   private Optional<String> expression(ObjectReader r, String key, boolean required) {

@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import io.tidemark.config.TidemarkConfig;
+import io.tidemark.planner.compile.PlanCompiler;
 import java.util.regex.Pattern;
 
 /**
@@ -36,7 +38,17 @@ import java.util.regex.Pattern;
  * JSON the later of the two silently replaces the other (a list and an object do not merge). The parser reads
  * the document's syntax tree to find {@code contract.approval} wherever it is written and then reads the
  * plan without it, so both orders work. {@code approval = auto} at the top level is the same setting in a
- * spelling that needs no such care.
+ * spelling that needs no such care (and the only one strict JSON allows, as it refuses a repeated key).
+ *
+ * <p>Problem codes: {@code syntax}, {@code unresolved-substitution}, {@code include-not-allowed} (path empty);
+ * {@code required}, {@code must-not-be-empty}, {@code wrong-type}, {@code unknown-key}, {@code invalid-id},
+ * {@code invalid-value}, {@code out-of-range}, {@code invalid-duration}, {@code conflicting-keys};
+ * {@code unknown-op}, {@code op-not-allowed-in-phase}; {@code invalid-identifier}, {@code invalid-type},
+ * {@code invalid-enum-label}, {@code invalid-assignment}, {@code not-a-single-expression},
+ * {@code volatile-default}, {@code not-null-needs-default}, {@code unknown-column},
+ * {@code column-count-mismatch}, {@code same-name}; raw SQL: {@code invalid-sql} and {@code lint:<rule-id>}
+ * (the lint package's rule ids); across operations: {@code duplicate-name}, {@code column-dropped-by-plan}.
+ * {@link io.tidemark.planner.compile.PlanCompiler} adds {@code unknown-database}.
  */
 public final class PlanParser {
   /** Plan ids go into URLs and file names: {@code 2026-11-users-email-address}. */
@@ -50,6 +62,19 @@ public final class PlanParser {
    *                 reads JSON too)
    */
   public static Plan parse(String text, String fileName) {
+    return parse(text, fileName, Optional.empty());
+  }
+
+  /**
+   * Like {@link #parse(String, String)}, and also checks every {@code databases} entry against the
+   * configuration's database and group names, so a plan with a typo in a database name and other problems
+   * gets them all in one list ({@code unknown-database} at {@code databases[i]}).
+   */
+  public static Plan parse(String text, String fileName, TidemarkConfig config) {
+    return parse(text, fileName, Optional.of(config));
+  }
+
+  private static Plan parse(String text, String fileName, Optional<TidemarkConfig> config) {
     List<Problem> problems = new ArrayList<>();
     ConfigSyntax syntax = fileName != null && fileName.toLowerCase(Locale.ROOT).endsWith(".json")
         ? ConfigSyntax.JSON : ConfigSyntax.CONF;
@@ -68,7 +93,7 @@ public final class PlanParser {
       throw new PlanException(problems);
     }
     ConfigObject root = read(body, options, problems);
-    Plan plan = readPlan(new ObjectReader(root, "", problems), specApproval, problems);
+    Plan plan = readPlan(new ObjectReader(root, "", problems), specApproval, config, problems);
     if (!problems.isEmpty()) {
       throw new PlanException(problems);
     }
@@ -106,7 +131,8 @@ public final class PlanParser {
     return "?";
   }
 
-  private static Plan readPlan(ObjectReader r, Optional<String> specApproval, List<Problem> problems) {
+  private static Plan readPlan(ObjectReader r, Optional<String> specApproval, Optional<TidemarkConfig> config,
+      List<Problem> problems) {
     String id = r.requiredString("id");
     if (!id.isEmpty() && !ID.matcher(id).matches()) {
       r.problem("id", "invalid-id", "'" + id + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a "
@@ -114,6 +140,7 @@ public final class PlanParser {
     }
     String description = r.optionalString("description").orElse("");
     List<String> databases = databases(r);
+    config.ifPresent(c -> PlanCompiler.unknownDatabases(databases, c).forEach(problems::add));
     Rollout rollout = rollout(r);
     Approval approval = approval(r, specApproval);
     Set<String> tablesCreated = new HashSet<>(); // grows as create_table operations are read: lint exempts them
@@ -191,7 +218,7 @@ public final class PlanParser {
   private static List<Operation> operations(ObjectReader r, Phase phase, Set<String> tablesCreated,
       List<PlanRules.Located> located, List<Problem> problems) {
     Optional<ConfigValue> value = r.peek(phase.planKey());
-    if (value.isPresent() && value.get().valueType() == ConfigValueType.OBJECT
+    if (phase == Phase.CONTRACT && value.isPresent() && value.get().valueType() == ConfigValueType.OBJECT
         && ((ConfigObject) value.get()).isEmpty()) {
       r.value(phase.planKey());
       return List.of(); // what is left of contract { approval = ... } once approval is read

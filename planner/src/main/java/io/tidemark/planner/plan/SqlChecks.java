@@ -8,6 +8,9 @@ import io.tidemark.planner.lint.SqlLexException;
 import io.tidemark.planner.lint.SqlStatement;
 import io.tidemark.planner.lint.SqlLinter;
 import io.tidemark.planner.lint.SqlStatements;
+import io.tidemark.planner.lint.SqlToken;
+import io.tidemark.planner.lint.SqlTokenizer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -15,9 +18,53 @@ import java.util.Set;
 final class SqlChecks {
   private SqlChecks() {}
 
-  /** Why {@code expression} is not exactly one SQL expression; empty when it is. */
+  /**
+   * Why {@code expression} is not exactly one SQL expression; empty when it is. Besides the lint package's
+   * checks, a comma outside parentheses is refused: {@code a, b} is a list, and would break the statement
+   * Tidemark pastes it into ({@code CHECK (a, b)}, {@code WHERE a, b}).
+   */
   static List<String> expressionProblems(String expression) {
-    return Expressions.singleExpressionProblems(expression);
+    List<String> problems = new ArrayList<>(Expressions.singleExpressionProblems(expression));
+    if (problems.isEmpty() && topLevelCommas(expression).size() > 0) {
+      problems.add("has a ',' outside parentheses at offset " + topLevelCommas(expression).get(0)
+          + ": give one expression");
+    }
+    return problems;
+  }
+
+  /**
+   * {@code a = 1, b = f(x, y)} → {@code a = 1} and {@code b = f(x, y)}: the text cut at commas outside
+   * parentheses, brackets, strings and comments. Text that does not lex comes back whole (its expression
+   * check reports it).
+   */
+  static List<String> splitTopLevelCommas(String text) {
+    List<String> parts = new ArrayList<>();
+    int from = 0;
+    for (int comma : topLevelCommas(text)) {
+      parts.add(text.substring(from, comma));
+      from = comma + 1;
+    }
+    parts.add(text.substring(from));
+    return parts;
+  }
+
+  private static List<Integer> topLevelCommas(String text) {
+    List<Integer> commas = new ArrayList<>();
+    try {
+      int depth = 0;
+      for (SqlToken token : SqlTokenizer.tokenize(text)) {
+        if (token.isPunctuation("(") || token.isPunctuation("[")) {
+          depth++;
+        } else if (token.isPunctuation(")") || token.isPunctuation("]")) {
+          depth--;
+        } else if (depth == 0 && token.isPunctuation(",")) {
+          commas.add(token.start());
+        }
+      }
+    } catch (SqlLexException e) {
+      return List.of();
+    }
+    return commas;
   }
 
   /** Calls in {@code expression} that may be volatile (a default must be a constant). */
