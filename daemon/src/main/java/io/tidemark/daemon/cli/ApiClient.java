@@ -18,10 +18,6 @@ import java.time.Duration;
  * not allowed now), 1 for what failed on the daemon's side (unreachable, 5xx). Not retried.
  */
 final class ApiClient {
-  static final int OK = 0;
-  static final int FAILURE = 1;
-  static final int BAD_INPUT = 2;
-
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -60,7 +56,7 @@ final class ApiClient {
     try {
       b = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).header("Accept", "application/json");
     } catch (IllegalArgumentException e) {
-      throw new RemoteException(BAD_INPUT, "bad --url " + base + ": " + e.getMessage());
+      throw new RemoteException(ExitCodes.BAD_INPUT, "bad --url " + base + ": " + e.getMessage());
     }
     if (token != null && !token.isEmpty()) {
       b.header("Authorization", "Bearer " + token);
@@ -73,16 +69,17 @@ final class ApiClient {
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new RemoteException(FAILURE, "cannot reach the daemon at " + base + ": " + describe(e));
+      throw new RemoteException(ExitCodes.FAILURE, "cannot reach the daemon at " + base + ": " + describe(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RemoteException(FAILURE, "interrupted");
+      throw new RemoteException(ExitCodes.FAILURE, "interrupted");
     }
     JsonNode body = parse(response.body());
     if (response.statusCode() / 100 == 2) {
       return body;
     }
-    throw new RemoteException(response.statusCode() >= 500 ? FAILURE : BAD_INPUT, errorText(response.statusCode(), body));
+    int code = response.statusCode() >= 500 ? ExitCodes.FAILURE : ExitCodes.BAD_INPUT;
+    throw new RemoteException(code, errorText(response.statusCode(), body));
   }
 
   /** {@code invalid-plan: the plan has 2 problems} then one {@code   path: message (code)} line per detail. */

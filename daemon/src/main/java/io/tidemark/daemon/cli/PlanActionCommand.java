@@ -25,6 +25,6 @@ abstract class PlanActionCommand extends RemoteCommand {
     JsonNode answer = api.post("/plans/" + ApiClient.encode(id) + "/" + action() + query, "", "application/json");
     out.println("plan " + id + (database() == null ? "" : " database " + database()) + ": " + action() + " done, plan is "
         + answer.path("state").asText());
-    return ApiClient.OK;
+    return ExitCodes.OK;
   }
 }

@@ -18,7 +18,7 @@ public final class PlansCommand extends RemoteCommand {
     JsonNode answer = api.get("/plans");
     if (output == OutputFormat.json) {
       out.println(answer.toPrettyString());
-      return ApiClient.OK;
+      return ExitCodes.OK;
     }
     Table table = new Table("ID", "STATE", "PHASE", "DATABASES", "SUBMITTED-BY", "UPDATED");
     for (JsonNode p : answer.path("plans")) {
@@ -26,6 +26,6 @@ public final class PlansCommand extends RemoteCommand {
           p.path("databases").asText(), p.path("submitted-by").asText(), p.path("updated-at").asText());
     }
     out.print(table.render());
-    return ApiClient.OK;
+    return ExitCodes.OK;
   }
 }

@@ -23,7 +23,7 @@ public final class StatusCommand extends RemoteCommand {
     JsonNode plan = api.get("/plans/" + ApiClient.encode(id));
     if (output == OutputFormat.json) {
       out.println(plan.toPrettyString());
-      return ApiClient.OK;
+      return ExitCodes.OK;
     }
     out.println("plan:    " + plan.path("id").asText() + "  " + plan.path("description").asText(""));
     out.println("state:   " + plan.path("state").asText() + " (phase " + plan.path("phase").asText() + ")");
@@ -42,7 +42,7 @@ public final class StatusCommand extends RemoteCommand {
           text(d.path("current-step")), progress(d.path("backfills")), text(d.path("last-error")));
     }
     out.print(table.render());
-    return ApiClient.OK;
+    return ExitCodes.OK;
   }
 
   /** {@code users 1200/3000 (40%)} per backfill this daemon knows of. */

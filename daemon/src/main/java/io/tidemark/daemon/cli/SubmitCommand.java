@@ -27,13 +27,13 @@ public final class SubmitCommand extends RemoteCommand {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new RemoteException(ApiClient.BAD_INPUT, "cannot read " + file + ": " + e.getMessage());
+      throw new RemoteException(ExitCodes.BAD_INPUT, "cannot read " + file + ": " + e.getMessage());
     }
     String type = file.getFileName().toString().endsWith(".json") ? "application/json" : "application/hocon";
     JsonNode receipt = api.post("/plans", text, type);
     out.println(receipt.path("created").asBoolean()
         ? "plan " + receipt.path("id").asText() + " submitted"
         : "plan " + receipt.path("id").asText() + " unchanged (already submitted with the same content)");
-    return ApiClient.OK;
+    return ExitCodes.OK;
   }
 }

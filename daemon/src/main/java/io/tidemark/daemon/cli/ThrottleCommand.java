@@ -44,12 +44,12 @@ public final class ThrottleCommand extends RemoteCommand {
   @Override
   int run(ApiClient api, PrintWriter out) {
     if (change.maxRowsPerSecond == null && change.hold == null) {
-      throw new RemoteException(ApiClient.BAD_INPUT, "give --max-rows-per-second N, --hold or --release");
+      throw new RemoteException(ExitCodes.BAD_INPUT, "give --max-rows-per-second N, --hold or --release");
     }
     ObjectNode body = ApiClient.json().createObjectNode();
     if (change.maxRowsPerSecond != null) {
       if (change.maxRowsPerSecond < 0) {
-        throw new RemoteException(ApiClient.BAD_INPUT, "--max-rows-per-second must be >= 0");
+        throw new RemoteException(ExitCodes.BAD_INPUT, "--max-rows-per-second must be >= 0");
       }
       body.put("max-rows-per-second", change.maxRowsPerSecond);
     }
@@ -58,6 +58,6 @@ public final class ThrottleCommand extends RemoteCommand {
     }
     JsonNode answer = api.put("/plans/" + ApiClient.encode(id) + "/throttle", body);
     out.println("plan " + id + ": throttle changed, plan is " + answer.path("state").asText());
-    return ApiClient.OK;
+    return ExitCodes.OK;
   }
 }

@@ -30,6 +30,6 @@ public final class VersionsCommand extends RemoteCommand {
           unreadable ? d.path("error").asText() : "-");
     }
     out.print(output == OutputFormat.json ? answer.toPrettyString() + "\n" : table.render());
-    return allRead ? ApiClient.OK : ApiClient.FAILURE;
+    return allRead ? ExitCodes.OK : ExitCodes.FAILURE;
   }
 }

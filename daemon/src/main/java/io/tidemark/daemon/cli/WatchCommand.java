@@ -51,10 +51,10 @@ public final class WatchCommand extends RemoteCommand {
       shown = lines;
       String state = plan.path("state").asText();
       if (DONE.contains(state)) {
-        return ApiClient.OK;
+        return ExitCodes.OK;
       }
       if (state.equals("failed")) {
-        return ApiClient.FAILURE;
+        return ExitCodes.FAILURE;
       }
       sleep();
     }
@@ -114,7 +114,7 @@ public final class WatchCommand extends RemoteCommand {
       Thread.sleep(interval.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RemoteException(ApiClient.FAILURE, "interrupted");
+      throw new RemoteException(ExitCodes.FAILURE, "interrupted");
     }
   }
 }

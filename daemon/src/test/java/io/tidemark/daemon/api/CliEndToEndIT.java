@@ -9,11 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tidemark.daemon.Daemon;
 import io.tidemark.daemon.Fleet;
+import io.tidemark.daemon.cli.CliRun;
 import io.tidemark.daemon.cli.RemoteCommands;
 import io.tidemark.daemon.metrics.MetricNames;
 import io.tidemark.daemon.metrics.PrometheusText;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,12 +21,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The issue's end-to-end run: a daemon on fresh databases, a plan submitted, held, paused, resumed, throttled,
- * watched to the approval gate and approved, all through the CLI commands in-process, with {@code /metrics}
+ * watched to the approval gate and approved, all through the {@code tidemark} command line in-process, with
+ * {@code /metrics}
  * scraped (and strictly parsed) on the way.
  */
 class CliEndToEndIT {
@@ -36,10 +35,6 @@ class CliEndToEndIT {
   private static final String ID = "e2e-users-status";
   private static final List<String> DATABASES = List.of("authdb", "apidb", "admindb");
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /** The test's stand-in for {@code TidemarkCommand}: the remote commands under one top-level command. */
-  @Command(name = "tidemark")
-  static final class Top {}
 
   private int port;
 
@@ -122,13 +117,8 @@ class CliEndToEndIT {
 
   private record Run(int code, String out, String err) {}
 
+  /** The real {@code tidemark} command line, in-process, against this test's daemon. */
   private Run cli(String token, String... args) {
-    CommandLine cli = new CommandLine(new Top());
-    RemoteCommands.ALL.forEach(cli::addSubcommand);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
     List<String> all = new ArrayList<>(List.of(args));
     if (!List.of(args).contains("--help")) {
       all.addAll(List.of("--url", "http://127.0.0.1:" + port));
@@ -136,8 +126,8 @@ class CliEndToEndIT {
         all.addAll(List.of("--token", token));
       }
     }
-    int code = cli.execute(all.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+    CliRun.Result r = CliRun.run(all.toArray(String[]::new));
+    return new Run(r.code(), r.out(), r.err());
   }
 
   private double gauge(String series, Map<String, String> labels) {
