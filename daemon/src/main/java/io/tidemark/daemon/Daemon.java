@@ -73,8 +73,8 @@ public final class Daemon {
     Vertx vertx = metrics.newVertx();
     BackfillEngine engine = new BackfillEngine(vertx, new ServerBudget(config.servers().values(), 1));
     EngineBackfillRunner backfills = new EngineBackfillRunner(engine);
-    StepRunner steps = new MeteredStepRunner(new StepRouter(new ExecutorDdlRunner(new StepExecutor(vertx)), backfills),
-        metrics, backfills::progress);
+    StepRunner ddl = new ExecutorDdlRunner(new StepExecutor(vertx), metrics::indexBuild);
+    StepRunner steps = new MeteredStepRunner(new StepRouter(ddl, backfills), metrics, backfills::progress);
     Pool state = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(Math.max(config.database(config.stateDatabase()).poolSize(), 4)))
         .connectingTo(PgConnections.options(config.database(config.stateDatabase()), "tidemark/control"))

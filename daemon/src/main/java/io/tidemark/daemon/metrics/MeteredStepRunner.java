@@ -54,8 +54,10 @@ public final class MeteredStepRunner implements StepRunner {
     log.info(LOG, "step started: {}", step.description());
     Future<StepOutcome> run = step.action() instanceof StepAction.Backfill backfill
         ? runBackfill(step, backfill.spec(), ctx, log)
-        : log.around(() -> delegate.run(step, ddlContext(step, ctx)));
-    return run.onComplete(ar -> log.info(LOG, "step ended: {}", ar.succeeded() ? describe(ar.result()) : ar.cause().toString()));
+        : log.around(() -> delegate.run(step, ddlContext(step, ctx)))
+            .andThen(ar -> indexDone(ctx, step, ar.succeeded() ? ar.result() : null));
+    return run.onComplete(ar -> log.info(LOG, "step ended: {}",
+        ar.succeeded() ? describe(ar.result()) : ar.cause().toString()));
   }
 
   private Future<StepOutcome> runBackfill(CompiledStep step, BackfillSpec spec, StepContext ctx, StepLogContext log) {
@@ -84,6 +86,12 @@ public final class MeteredStepRunner implements StepRunner {
     };
     return new StepContext(ctx.vertx(), ctx.planId(), ctx.database(), ctx.pool(), ctx.defaults(), ctx.stop(),
         ctx.throttle(), log);
+  }
+
+  private void indexDone(StepContext ctx, CompiledStep step, StepOutcome outcome) {
+    if (outcome instanceof StepOutcome.Completed) {
+      metrics.stepCompleted(ctx.planId(), ctx.database().name(), step.id());
+    }
   }
 
   private static void ended(BackfillMeter meter, StepOutcome outcome) {

@@ -117,6 +117,14 @@ public final class TidemarkMetrics implements AutoCloseable {
         .tags("plan", plan, "database", database, "step", step).register(registry);
   }
 
+  /** A step whose index build was reported completed: its ratio is 1 (the last poll may have seen less). */
+  void stepCompleted(String plan, String database, String step) {
+    IndexProgress holder = indexes.get(plan + "\0" + database + "\0" + step);
+    if (holder != null) {
+      holder.ratio = 1.0;
+    }
+  }
+
   @Override
   public void close() {
     if (states != null) {

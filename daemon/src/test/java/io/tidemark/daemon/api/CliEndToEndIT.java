@@ -78,6 +78,11 @@ class CliEndToEndIT {
       await("plan state gauge", () -> gauge(MetricNames.PLAN_STATE, Map.of("plan", ID, "state", "awaiting-approval")) == 1.0);
       assertThat(gauge(MetricNames.PLAN_STATE, Map.of("plan", ID, "state", "migrating"))).isZero();
 
+      double ddlAttempts = scrape().samples(MetricNames.DDL_ATTEMPTS_TOTAL).stream()
+          .filter(s -> s.labels().get("plan").equals(ID) && s.labels().get("database").equals("authdb"))
+          .mapToDouble(PrometheusText.Sample::value).sum();
+      assertThat(ddlAttempts).as("expand DDL attempts on authdb").isGreaterThanOrEqualTo(2);
+
       assertThat(cli(OPERATOR, "approve", ID).code()).isZero();
       fleet.awaitPlanState(ID, "completed", WAIT);
       fleet.assertUsersExact(ROWS);
@@ -131,11 +136,16 @@ class CliEndToEndIT {
   }
 
   private double gauge(String series, Map<String, String> labels) {
-    ApiFixture.Answer scrape = ApiFixture.send(port, "GET", "/metrics", null, null, null);
-    assertThat(scrape.status()).isEqualTo(200);
-    PrometheusText parsed = PrometheusText.parse(scrape.body());
+    PrometheusText parsed = scrape();
     return parsed.samples(series).stream().anyMatch(s -> s.labels().entrySet().containsAll(labels.entrySet()))
         ? parsed.value(series, labels) : Double.NaN;
+  }
+
+  /** {@code /metrics}, through the strict parser (which fails the test on any format violation). */
+  private PrometheusText scrape() {
+    ApiFixture.Answer scrape = ApiFixture.send(port, "GET", "/metrics", null, null, null);
+    assertThat(scrape.status()).isEqualTo(200);
+    return PrometheusText.parse(scrape.body());
   }
 
   private static void await(String what, java.util.function.BooleanSupplier condition) {
