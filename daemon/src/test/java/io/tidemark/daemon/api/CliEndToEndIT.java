@@ -82,9 +82,19 @@ class CliEndToEndIT {
           .filter(s -> s.labels().get("plan").equals(ID) && s.labels().get("database").equals("authdb"))
           .mapToDouble(PrometheusText.Sample::value).sum();
       assertThat(ddlAttempts).as("expand DDL attempts on authdb").isGreaterThanOrEqualTo(2);
+      assertThat(scrape().families().keySet()).as("JVM, process and Vert.x pool metrics")
+          .contains("jvm_memory_used_bytes", "process_cpu_usage")
+          .anyMatch(name -> name.startsWith("vertx_pool_"));
 
       assertThat(cli(OPERATOR, "approve", ID).code()).isZero();
       fleet.awaitPlanState(ID, "completed", WAIT);
+      await("state gauges: plan completed, every step of authdb done", () -> {
+        List<String> current = scrape().samples(MetricNames.STEP_STATE).stream()
+            .filter(s -> s.labels().get("plan").equals(ID) && s.labels().get("database").equals("authdb"))
+            .filter(s -> s.value() == 1.0).map(s -> s.labels().get("state")).toList();
+        return current.size() >= 4 && current.stream().allMatch("done"::equals)
+            && gauge(MetricNames.PLAN_STATE, Map.of("plan", ID, "state", "completed")) == 1.0;
+      });
       fleet.assertUsersExact(ROWS);
 
       Run plans = cli(VIEWER, "plans");
