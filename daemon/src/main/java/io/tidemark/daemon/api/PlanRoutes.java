@@ -34,6 +34,8 @@ final class PlanRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(PlanRoutes.class);
   private static final int DEFAULT_EVENTS = 500;
   private static final int MAX_EVENTS = 5000;
+  /** Actions without {@code ?database=}: they change the plan's state, which all its databases share. */
+  private static final Set<String> WHOLE_PLAN_ACTIONS = Set.of("cancel", "approve", "rollback");
   private static final Set<String> THROTTLE_FIELDS = Set.of("max-rows-per-second", "operator-throttle");
 
   private final TidemarkConfig config;
@@ -120,20 +122,20 @@ final class PlanRoutes {
   void action(RoutingContext ctx, String action) {
     String id = ctx.pathParam("id");
     Optional<String> database = Optional.ofNullable(ctx.queryParams().get("database"));
+    if (database.isPresent() && WHOLE_PLAN_ACTIONS.contains(action)) {
+      ApiError.badRequest("bad-parameter", action + " applies to the whole plan: drop ?database=").send(ctx);
+      return;
+    }
     String actor = Auth.actor(ctx);
     Future<ActionResult<PlanState>> result = switch (action) {
       case "pause" -> ops.pause(id, database, actor);
       case "resume" -> ops.resume(id, database, actor);
       case "retry" -> ops.retry(id, database, actor);
-      case "cancel" -> database.isPresent() ? null : ops.cancel(id, actor);
-      case "approve" -> database.isPresent() ? null : ops.approve(id, actor);
-      case "rollback" -> database.isPresent() ? null : ops.rollback(id, actor);
+      case "cancel" -> ops.cancel(id, actor);
+      case "approve" -> ops.approve(id, actor);
+      case "rollback" -> ops.rollback(id, actor);
       default -> throw new IllegalArgumentException(action);
     };
-    if (result == null) {
-      ApiError.badRequest("bad-parameter", action + " applies to the whole plan: drop ?database=").send(ctx);
-      return;
-    }
     result.onSuccess(r -> answered(ctx, actor, action, id, database, r)).onFailure(e -> failed(ctx, e));
   }
 
