@@ -49,24 +49,36 @@ public final class PlanCompiler {
     return CanonicalForm.sha256(plan);
   }
 
-  private static List<String> resolve(List<String> names, TidemarkConfig config) {
-    Set<String> databases = new LinkedHashSet<>();
+  /**
+   * The {@code unknown-database} problems of {@code names} (a plan's {@code databases} as written): each entry
+   * must be a database or a group of {@code config}. Used by the parser to report these with the rest.
+   */
+  public static List<Problem> unknownDatabases(List<String> names, TidemarkConfig config) {
     List<Problem> problems = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
-      if (config.databases().containsKey(name)) {
-        databases.add(name);
-      } else if (config.groups().containsKey(name)) {
-        databases.addAll(config.groups().get(name));
-      } else {
+      if (!config.databases().containsKey(name) && !config.groups().containsKey(name)) {
         problems.add(new Problem("databases[" + i + "]", "unknown-database",
             "'" + name + "' is neither a database nor a group of the configuration; known: "
                 + String.join(", ", config.databases().keySet())
                 + (config.groups().isEmpty() ? "" : "; groups: " + String.join(", ", config.groups().keySet()))));
       }
     }
+    return problems;
+  }
+
+  private static List<String> resolve(List<String> names, TidemarkConfig config) {
+    List<Problem> problems = unknownDatabases(names, config);
     if (!problems.isEmpty()) {
       throw new PlanException(problems);
+    }
+    Set<String> databases = new LinkedHashSet<>();
+    for (String name : names) {
+      if (config.databases().containsKey(name)) {
+        databases.add(name);
+      } else {
+        databases.addAll(config.groups().get(name));
+      }
     }
     return List.copyOf(databases);
   }

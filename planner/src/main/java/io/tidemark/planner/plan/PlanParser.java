@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import io.tidemark.config.TidemarkConfig;
+import io.tidemark.planner.compile.PlanCompiler;
 import java.util.regex.Pattern;
 
 /**
@@ -60,6 +62,19 @@ public final class PlanParser {
    *                 reads JSON too)
    */
   public static Plan parse(String text, String fileName) {
+    return parse(text, fileName, Optional.empty());
+  }
+
+  /**
+   * Like {@link #parse(String, String)}, and also checks every {@code databases} entry against the
+   * configuration's database and group names, so a plan with a typo in a database name and other problems
+   * gets them all in one list ({@code unknown-database} at {@code databases[i]}).
+   */
+  public static Plan parse(String text, String fileName, TidemarkConfig config) {
+    return parse(text, fileName, Optional.of(config));
+  }
+
+  private static Plan parse(String text, String fileName, Optional<TidemarkConfig> config) {
     List<Problem> problems = new ArrayList<>();
     ConfigSyntax syntax = fileName != null && fileName.toLowerCase(Locale.ROOT).endsWith(".json")
         ? ConfigSyntax.JSON : ConfigSyntax.CONF;
@@ -78,7 +93,7 @@ public final class PlanParser {
       throw new PlanException(problems);
     }
     ConfigObject root = read(body, options, problems);
-    Plan plan = readPlan(new ObjectReader(root, "", problems), specApproval, problems);
+    Plan plan = readPlan(new ObjectReader(root, "", problems), specApproval, config, problems);
     if (!problems.isEmpty()) {
       throw new PlanException(problems);
     }
@@ -116,7 +131,8 @@ public final class PlanParser {
     return "?";
   }
 
-  private static Plan readPlan(ObjectReader r, Optional<String> specApproval, List<Problem> problems) {
+  private static Plan readPlan(ObjectReader r, Optional<String> specApproval, Optional<TidemarkConfig> config,
+      List<Problem> problems) {
     String id = r.requiredString("id");
     if (!id.isEmpty() && !ID.matcher(id).matches()) {
       r.problem("id", "invalid-id", "'" + id + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a "
@@ -124,6 +140,7 @@ public final class PlanParser {
     }
     String description = r.optionalString("description").orElse("");
     List<String> databases = databases(r);
+    config.ifPresent(c -> PlanCompiler.unknownDatabases(databases, c).forEach(problems::add));
     Rollout rollout = rollout(r);
     Approval approval = approval(r, specApproval);
     Set<String> tablesCreated = new HashSet<>(); // grows as create_table operations are read: lint exempts them
