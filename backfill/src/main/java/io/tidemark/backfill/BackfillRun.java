@@ -29,6 +29,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,6 +98,7 @@ public final class BackfillRun {
   private final BackfillJob job;
   private final ServerBudget budget;
   private final HttpClient http;
+  private final Consumer<CommittedBatch> onBatch;
   private final ThrottleControls controls;
   private final AtomicReference<BackfillProgress> progress;
   private final AtomicBoolean stopRequested = new AtomicBoolean();
@@ -137,8 +139,11 @@ public final class BackfillRun {
   /** Row-estimate inputs read once at start. */
   private record Estimate(double reltuples, Optional<List<String>> minKey) {}
 
-  BackfillRun(Vertx vertx, Context context, BackfillJob job, ServerBudget budget, HttpClient http) {
+  BackfillRun(
+      Vertx vertx, Context context, BackfillJob job, ServerBudget budget, HttpClient http,
+      Consumer<CommittedBatch> onBatch) {
     this.vertx = vertx;
+    this.onBatch = onBatch;
     this.context = context;
     this.job = job;
     this.budget = budget;
@@ -396,7 +401,17 @@ public final class BackfillRun {
     LOG.debug("batch {} of {}: {} keys, {} updated in {} ms (lock wait seen: {})", checkpoint.batches(),
         job.stepId(), outcome.keys(), outcome.updated(), took.toMillis(), seen.waitedOnLock());
     publish(BackfillState.RUNNING, Optional.empty());
+    report(outcome, took);
     next();
+  }
+
+  private void report(Outcome outcome, Duration took) {
+    try {
+      onBatch.accept(new CommittedBatch(job.planId(), job.stepId(), database(), key.schema(), key.table(),
+          outcome.keys(), outcome.updated(), took));
+    } catch (RuntimeException e) {
+      LOG.warn("batch listener failed; the backfill goes on", e);
+    }
   }
 
   private void failed(Throwable e, Attempt attempt) {
