@@ -125,6 +125,8 @@ public final class BackfillRun {
   private long sleepTimer = -1;
   private int connectionFailures;
   private long lockRetries;
+  /** Lock retries since the last committed batch: the backoff grows with these, not with the run's total. */
+  private int lockRetriesInARow;
   private Duration lastBatchDuration = Duration.ZERO;
   private Optional<String> lastError = Optional.empty();
   /** The last key of the batch in flight, once known: names the range when its UPDATE fails. */
@@ -388,6 +390,7 @@ public final class BackfillRun {
   private void committed(Outcome outcome, Attempt attempt, Duration took, BatchWatcher.Observation seen) {
     checkpoint = outcome.to();
     connectionFailures = 0;
+    lockRetriesInARow = 0;
     lastBatchDuration = took;
     BackfillSettings settings = controls.backfill();
     throttle.consumed(outcome.keys());
@@ -418,7 +421,8 @@ public final class BackfillRun {
     String state = e instanceof PgException pg ? pg.getSqlState() : null;
     if (state != null && RETRY_SAME_SIZE.contains(state)) {
       lockRetries++;
-      retryLater(e, attempt, lockRetries);
+      lockRetriesInARow++;
+      retryLater(e, attempt, lockRetriesInARow);
     } else if (SqlStates.QUERY_CANCELED.equals(state) && attempt.size() > attempt.settings().minBatchRows()) {
       sizer.contention(attempt.settings(), attempt.settings().maxRowsPerSecond());
       retryLater(e, attempt, 1);

@@ -172,7 +172,7 @@ public final class Throttle {
   private Future<Optional<String>> lockWaiters(ThrottleSettings settings) {
     long seen = lockWaiters.getAndSet(0);
     return Future.succeededFuture(seen > settings.maxLockWaiters()
-        ? Optional.of(seen + " session(s) waited on the backfill's locks (max " + settings.maxLockWaiters() + ")")
+        ? Optional.of(seen + " session(s) queued behind the backfill's locks (max " + settings.maxLockWaiters() + ")")
         : Optional.empty());
   }
 
