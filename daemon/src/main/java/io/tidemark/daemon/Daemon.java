@@ -5,7 +5,7 @@ import io.tidemark.config.DatabaseConfig;
 import io.tidemark.config.TidemarkConfig;
 import io.tidemark.daemon.hooks.Hooks;
 import io.tidemark.daemon.ops.PlanOperations;
-import io.tidemark.backfill.BackfillEngine;
+import io.tidemark.backfill.CommittedBatch;
 import io.tidemark.backfill.BackfillProgress;
 import io.tidemark.backfill.ServerBudget;
 import io.tidemark.daemon.exec.Preflight;
@@ -27,6 +27,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,17 +44,15 @@ public final class Daemon {
   private final Pool state;
   private final PlanOperations operations;
   private final EngineBackfillRunner backfills;
-  private final BackfillEngine engine;
   private final String runnerDeployment;
   private final TidemarkConfig config;
 
   private Daemon(Vertx vertx, Pool state, PlanOperations operations, EngineBackfillRunner backfills,
-      BackfillEngine engine, String runnerDeployment, TidemarkConfig config) {
+      String runnerDeployment, TidemarkConfig config) {
     this.vertx = vertx;
     this.state = state;
     this.operations = operations;
     this.backfills = backfills;
-    this.engine = engine;
     this.runnerDeployment = runnerDeployment;
     this.config = config;
   }
@@ -63,9 +62,14 @@ public final class Daemon {
    * backfill engine (one server budget for the daemon), preflight before a plan starts.
    */
   public static Future<Daemon> start(TidemarkConfig config) {
+    return start(config, batch -> { });
+  }
+
+  /** The same, with {@code onBatch} told of every committed backfill batch (on an event loop: must not block). */
+  public static Future<Daemon> start(TidemarkConfig config, Consumer<CommittedBatch> onBatch) {
     Vertx vertx = Vertx.vertx();
-    BackfillEngine engine = new BackfillEngine(vertx, new ServerBudget(config.servers().values(), 1));
-    EngineBackfillRunner backfills = new EngineBackfillRunner(engine);
+    EngineBackfillRunner backfills = new EngineBackfillRunner(vertx,
+        new ServerBudget(config.servers().values(), 1), onBatch);
     StepRunner steps = new StepRouter(new ExecutorDdlRunner(new StepExecutor(vertx)), backfills);
     Pool state = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(Math.max(config.database(config.stateDatabase()).poolSize(), 4)))
@@ -78,7 +82,7 @@ public final class Daemon {
     PlanOperations ops = new PlanOperations(state, runner::nudge);
     return ControlSchema.migrate(state)
         .compose(found -> vertx.deployVerticle(runner))
-        .map(id -> new Daemon(vertx, state, ops, backfills, engine, id, config))
+        .map(id -> new Daemon(vertx, state, ops, backfills, id, config))
         .onSuccess(d -> LOG.info("daemon {} started on state database {}", instance, config.stateDatabase()))
         .recover(e -> vertx.close().transform(x -> Future.failedFuture(e)));
   }
@@ -132,7 +136,7 @@ public final class Daemon {
     Promise<Void> stopped = Promise.promise();
     vertx.undeploy(runnerDeployment)
         .recover(e -> Future.succeededFuture())
-        .compose(v -> engine.close())
+        .compose(v -> backfills.close())
         .recover(e -> Future.succeededFuture())
         .compose(v -> state.close())
         .onComplete(ar -> closeVertx(stopped));
