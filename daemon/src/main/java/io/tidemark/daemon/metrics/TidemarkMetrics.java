@@ -17,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.tidemark.backfill.CommittedBatch;
 import io.tidemark.daemon.ops.PlanOperations;
 import java.time.Duration;
 import java.util.Collection;
@@ -88,6 +89,11 @@ public final class TidemarkMetrics implements AutoCloseable {
   public BackfillMeter backfill(String plan, String database, String table) {
     return backfills.computeIfAbsent(new BackfillKey(plan, database, table),
         k -> new BackfillMeter(registry, Tags.of("plan", plan, "database", database, "table", table)));
+  }
+
+  /** A backfill batch committed on this daemon (the engine's batch listener; an event loop, never blocks). */
+  public void batchCommitted(CommittedBatch b) {
+    backfill(b.planId(), b.database(), b.table()).batch(b.keys(), b.duration());
   }
 
   /** The latest progress of every backfill this daemon ran, for {@code GET /plans/{id}}. */

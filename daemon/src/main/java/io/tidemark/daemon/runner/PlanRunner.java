@@ -205,7 +205,8 @@ public final class PlanRunner extends VerticleBase {
     Optional<DatabaseRecord> failed = dbs.stream().filter(d -> d.state() == DatabaseState.FAILED).findFirst();
     if (failed.isPresent() && s != PlanState.FAILED) {
       String cause = failed.get().database() + ": " + failed.get().lastError().orElse("failed");
-      return transition(conn, plan, PlanState.FAILED, plan.phase(), cause, "failed", failed.get().database());
+      // The "failed" hook already ran for the database, on the daemon that drove it (see driverEnded).
+      return transition(conn, plan, PlanState.FAILED, plan.phase(), cause, null, failed.get().database());
     }
     if (failed.isEmpty() && s == PlanState.FAILED) {
       // Every failed database was retried (e.g. while the plan was paused): the plan runs its phase again.
@@ -313,6 +314,9 @@ public final class PlanRunner extends VerticleBase {
     drivers.remove(key);
     driving.remove(key);
     LOG.info("plan {} database {}: {}", plan.id(), fence.database(), end);
+    if (end == DatabaseDriver.End.FAILED) {
+      hooks.fire("failed", plan.id(), fence.database(), plan.phase().wireName());
+    }
     tick();
   }
 
