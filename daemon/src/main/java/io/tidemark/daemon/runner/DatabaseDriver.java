@@ -189,6 +189,10 @@ final class DatabaseDriver {
       LOG.warn("{}; stopping", e.getMessage());
       return Future.succeededFuture(End.LOST);
     }
+    if (!Faults.isTransient(e) && !stop.requested()) {
+      // e.g. the target refuses CREATE SCHEMA tidemark: no retry will help, the operator must see it.
+      return fail("prepare", String.valueOf(e.getMessage()), Faults.sqlState(e)).otherwise(End.STOPPED);
+    }
     LOG.warn("plan {} database {}: stopping after {}", plan.id(), fence.database(), e.toString());
     return Future.succeededFuture(End.STOPPED);
   }
