@@ -14,9 +14,11 @@ import io.tidemark.planner.compile.PlanCompiler;
 import io.tidemark.planner.plan.PlanParser;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -78,7 +80,7 @@ final class PlanRoutes {
 
   void list(RoutingContext ctx) {
     ops.plans().onSuccess(plans -> json(ctx, 200, new JsonObject().put("plans",
-            new io.vertx.core.json.JsonArray(plans.stream().map(PlanJson::summary).toList()))))
+            new JsonArray(plans.stream().map(PlanJson::summary).toList()))))
         .onFailure(e -> failed(ctx, e));
   }
 
@@ -241,7 +243,7 @@ final class PlanRoutes {
 
   private static boolean isJson(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
-    return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json");
+    return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json");
   }
 
   private static boolean parsesAsJson(String text) {
