@@ -89,12 +89,15 @@ public final class Daemon {
     PlanRunner runner = new PlanRunner(config, state, steps, new Hooks(vertx, state, instance, config.hooks()),
         new Preflight(vertx));
     PlanOperations ops = new PlanOperations(state, runner::nudge);
-    return ControlSchema.migrate(state)
+    Promise<Daemon> started = Promise.promise();
+    ControlSchema.migrate(state)
         .compose(found -> vertx.deployVerticle(runner))
         .map(id -> new Daemon(vertx, state, ops, backfills, id, config, metrics))
         .compose(Daemon::startApi)
         .onSuccess(d -> LOG.info("daemon {} started on state database {}", instance, config.stateDatabase()))
-        .recover(e -> vertx.close().transform(x -> Future.failedFuture(e)));
+        .onSuccess(started::complete)
+        .onFailure(e -> closeOffLoop(vertx).onComplete(x -> started.fail(e)));
+    return started.future();
   }
 
   /** Progress of the backfill this daemon runs for (plan, database) right now, if any. Any thread. */
@@ -164,7 +167,7 @@ public final class Daemon {
         .compose(v -> backfills.close())
         .recover(e -> Future.succeededFuture())
         .compose(v -> state.close())
-        .onComplete(ar -> closeVertx(stopped));
+        .onComplete(ar -> closeOffLoop(vertx).onComplete(stopped));
     return stopped.future();
   }
 
@@ -172,8 +175,9 @@ public final class Daemon {
    * Closes Vert.x from a plain thread: a close future created on one of its own event loops could never
    * deliver its completion, that loop being shut down by the close itself.
    */
-  private void closeVertx(Promise<Void> stopped) {
-    Thread closer = new Thread(() -> vertx.close().onComplete(stopped), "tidemark-close");
-    closer.start();
+  private static Future<Void> closeOffLoop(Vertx vertx) {
+    Promise<Void> closed = Promise.promise();
+    new Thread(() -> vertx.close().onComplete(closed), "tidemark-close").start();
+    return closed.future();
   }
 }

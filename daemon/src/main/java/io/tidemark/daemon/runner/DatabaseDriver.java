@@ -122,7 +122,9 @@ final class DatabaseDriver {
     if (r != null && r.state() == StepState.DONE) {
       return next(steps, i + 1, recorded);
     }
-    return runStep(k).compose(end -> end.isPresent() ? Future.succeededFuture(end.get()) : next(steps, i + 1, recorded));
+    return runStep(k).compose(end -> end.isPresent()
+        ? Future.succeededFuture(end.get())
+        : next(steps, i + 1, recorded));
   }
 
   /** Empty when the step completed and the next one should run. */

@@ -171,14 +171,19 @@ public final class PlanRunner extends VerticleBase {
   private Future<Map<String, String>> preflight(PlanRecord plan) {
     Map<String, String> problems = new HashMap<>();
     List<Future<PreflightReport>> checks = plan.compiled().databases().stream()
-        .map(db -> preflight.check(plan.compiled(), db, PgConnections.options(config.database(db), "tidemark/preflight"))
-            .onSuccess(r -> {
-              if (!r.ok()) {
-                problems.put(db, r.problems().stream().map(Object::toString).collect(Collectors.joining("; ")));
-              }
-            }))
+        .map(db -> preflight(plan, db).onSuccess(r -> noteProblems(problems, db, r)))
         .toList();
     return Future.all(checks).map(problems);
+  }
+
+  private Future<PreflightReport> preflight(PlanRecord plan, String db) {
+    return preflight.check(plan.compiled(), db, PgConnections.options(config.database(db), "tidemark/preflight"));
+  }
+
+  private static void noteProblems(Map<String, String> problems, String db, PreflightReport report) {
+    if (!report.ok()) {
+      problems.put(db, report.problems().stream().map(Object::toString).collect(Collectors.joining("; ")));
+    }
   }
 
   private Future<Decision> decide(SqlConnection conn, String planId, Map<String, String> preflightProblems) {

@@ -50,8 +50,8 @@ class OperatorActionsIT {
         long batchesAfter = fleet.state.queryLong("SELECT count(*) FROM tidemark.events s, tidemark.events p"
             + " WHERE p.plan_id = 'pz' AND p.kind = 'pause' AND s.plan_id = 'pz' AND s.database = '" + db + "'"
             + " AND s.statement LIKE 'batch of%' AND s.id > p.id");
-        System.out.printf("pause landed on %s after %.0f ms, %d batch(es) committed meanwhile%n", db, landedMs,
-            batchesAfter);
+        System.out.printf("pause landed on %s after %.0f ms; %d batch event(s) logged after the pause event%n",
+            db, landedMs, batchesAfter);
         assertThat(landedMs).as("pause of %s lands within a batch plus a heartbeat round trip", db).isLessThan(1500);
       }
       assertThat(done.get("authdb")).isBetween(1L, (long) ROWS - 1);
