@@ -96,6 +96,7 @@ public final class Daemon {
         .compose(Daemon::startApi)
         .onSuccess(d -> LOG.info("daemon {} started on state database {}", instance, config.stateDatabase()))
         .onSuccess(started::complete)
+        .onFailure(e -> metrics.close())
         .onFailure(e -> closeOffLoop(vertx).onComplete(x -> started.fail(e)));
     return started.future();
   }
