@@ -26,6 +26,10 @@ public final class SqlStates {
   public static final String UNDEFINED_TABLE = "42P01";
   public static final String UNDEFINED_COLUMN = "42703";
   public static final String DUPLICATE_OBJECT = "42710";
+  /** {@code CREATE SCHEMA} lost a race with a concurrent creator (without {@code IF NOT EXISTS} seeing it). */
+  public static final String DUPLICATE_SCHEMA = "42P06";
+  /** {@code CREATE TABLE} lost a race with a concurrent creator. */
+  public static final String DUPLICATE_TABLE = "42P07";
   public static final String INSUFFICIENT_PRIVILEGE = "42501";
 
   /** Failures that say nothing about the statement and go away when the server is back. */

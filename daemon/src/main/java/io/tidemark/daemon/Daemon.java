@@ -1,0 +1,150 @@
+package io.tidemark.daemon;
+
+import io.tidemark.backfill.db.PgConnections;
+import io.tidemark.config.DatabaseConfig;
+import io.tidemark.config.TidemarkConfig;
+import io.tidemark.daemon.hooks.Hooks;
+import io.tidemark.daemon.ops.PlanOperations;
+import io.tidemark.backfill.BackfillEngine;
+import io.tidemark.backfill.BackfillProgress;
+import io.tidemark.backfill.ServerBudget;
+import io.tidemark.daemon.exec.Preflight;
+import io.tidemark.daemon.exec.StepExecutor;
+import io.tidemark.daemon.runner.EngineBackfillRunner;
+import io.tidemark.daemon.runner.ExecutorDdlRunner;
+import io.tidemark.daemon.runner.PlanRunner;
+import io.tidemark.daemon.runner.StepRouter;
+import io.tidemark.daemon.runner.StepRunner;
+import io.tidemark.daemon.store.AppliedPlan;
+import io.tidemark.daemon.store.ControlSchema;
+import io.tidemark.daemon.store.TargetRecords;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Tidemark daemon: its Vert.x instance, the state database pool, the control schema (migrated
+ * at start), the plan runner and the operator API. {@link #start} returns once the schema is current and the
+ * runner polls; {@link #stop} stops taking work, lets drivers reach a boundary (at most the shutdown
+ * timeout), releases leases and closes everything. Thread-safe to call from any thread.
+ */
+public final class Daemon {
+  private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+  private final Vertx vertx;
+  private final Pool state;
+  private final PlanOperations operations;
+  private final EngineBackfillRunner backfills;
+  private final BackfillEngine engine;
+  private final String runnerDeployment;
+  private final TidemarkConfig config;
+
+  private Daemon(Vertx vertx, Pool state, PlanOperations operations, EngineBackfillRunner backfills,
+      BackfillEngine engine, String runnerDeployment, TidemarkConfig config) {
+    this.vertx = vertx;
+    this.state = state;
+    this.operations = operations;
+    this.backfills = backfills;
+    this.engine = engine;
+    this.runnerDeployment = runnerDeployment;
+    this.config = config;
+  }
+
+  /**
+   * Starts a daemon on its own Vert.x instance: DDL steps through the step executor, backfills through the
+   * backfill engine (one server budget for the daemon), preflight before a plan starts.
+   */
+  public static Future<Daemon> start(TidemarkConfig config) {
+    Vertx vertx = Vertx.vertx();
+    BackfillEngine engine = new BackfillEngine(vertx, new ServerBudget(config.servers().values(), 1));
+    EngineBackfillRunner backfills = new EngineBackfillRunner(engine);
+    StepRunner steps = new StepRouter(new ExecutorDdlRunner(new StepExecutor(vertx)), backfills);
+    Pool state = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(Math.max(config.database(config.stateDatabase()).poolSize(), 4)))
+        .connectingTo(PgConnections.options(config.database(config.stateDatabase()), "tidemark/control"))
+        .using(vertx)
+        .build();
+    String instance = config.daemon().instanceId();
+    PlanRunner runner = new PlanRunner(config, state, steps, new Hooks(vertx, state, instance, config.hooks()),
+        new Preflight(vertx));
+    PlanOperations ops = new PlanOperations(state, runner::nudge);
+    return ControlSchema.migrate(state)
+        .compose(found -> vertx.deployVerticle(runner))
+        .map(id -> new Daemon(vertx, state, ops, backfills, engine, id, config))
+        .onSuccess(d -> LOG.info("daemon {} started on state database {}", instance, config.stateDatabase()))
+        .recover(e -> vertx.close().transform(x -> Future.failedFuture(e)));
+  }
+
+  /** Progress of the backfill this daemon runs for (plan, database) right now, if any. Any thread. */
+  public Optional<BackfillProgress> backfillProgress(String planId, String database) {
+    return backfills.progress(planId, database);
+  }
+
+  /**
+   * {@code tidemark versions}: for every configured database, the plans applied there and how far each got,
+   * read from its {@code tidemark.applied_plans} on a short-lived connection; an unreachable database is
+   * reported with its error instead of failing the whole answer.
+   */
+  public Future<List<DatabaseVersions>> versions() {
+    List<Future<DatabaseVersions>> reads = config.databases().values().stream().map(this::versions).toList();
+    return Future.join(reads).map(x -> reads.stream().map(Future::result).toList());
+  }
+
+  private Future<DatabaseVersions> versions(DatabaseConfig db) {
+    return PgConnection.connect(vertx, PgConnections.options(db, "tidemark/versions"))
+        .compose(conn -> TargetRecords.read(conn).eventually(conn::close))
+        .map(applied -> new DatabaseVersions(db.name(), applied, Optional.empty()))
+        .otherwise(e -> new DatabaseVersions(db.name(), List.of(), Optional.of(String.valueOf(e.getMessage()))));
+  }
+
+  /** What {@link #versions()} found on one database. */
+  public record DatabaseVersions(String database, List<AppliedPlan> applied, Optional<String> error) {}
+
+  /** The operator API over this daemon's state database. */
+  public PlanOperations operations() {
+    return operations;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** The pool on the state database (for the HTTP layer's readiness check). */
+  public Pool statePool() {
+    return state;
+  }
+
+  public TidemarkConfig config() {
+    return config;
+  }
+
+  /** Graceful stop: drivers stop at their next boundary, leases are released, pools and Vert.x closed. */
+  public Future<Void> stop() {
+    LOG.info("daemon {} stopping", config.daemon().instanceId());
+    Promise<Void> stopped = Promise.promise();
+    vertx.undeploy(runnerDeployment)
+        .recover(e -> Future.succeededFuture())
+        .compose(v -> engine.close())
+        .recover(e -> Future.succeededFuture())
+        .compose(v -> state.close())
+        .onComplete(ar -> closeVertx(stopped));
+    return stopped.future();
+  }
+
+  /**
+   * Closes Vert.x from a plain thread: a close future created on one of its own event loops could never
+   * deliver its completion, that loop being shut down by the close itself.
+   */
+  private void closeVertx(Promise<Void> stopped) {
+    Thread closer = new Thread(() -> vertx.close().onComplete(stopped), "tidemark-close");
+    closer.start();
+  }
+}

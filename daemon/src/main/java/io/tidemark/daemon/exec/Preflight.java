@@ -1,0 +1,46 @@
+package io.tidemark.daemon.exec;
+
+import io.tidemark.planner.CompiledPlan;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Checks, before anything runs, that every step of a plan can run on one database: the server answers and
+ * is PostgreSQL 12 or later; the current user owns (or is a member of the owner of) every existing table a
+ * step alters, or is a superuser, and may create in the schemas of new tables; tables and columns a step
+ * uses exist, or an earlier step of the plan creates them; a column to add does not already exist with
+ * another type; an index name is not taken by another relation or by an index on another table; a
+ * constraint name is not taken by another kind of constraint; foreign key columns have the referenced
+ * columns' types and reference a unique key; a backfilled table has a primary key or a unique key on NOT
+ * NULL columns.
+ *
+ * <p>Reads the catalog only, on one connection, and changes nothing. Every problem is reported (a failed
+ * catalog query is itself reported, as {@code check-failed}); the future fails only on a bug. Runs on the
+ * event loop of its connection; nothing blocks.
+ */
+public final class Preflight {
+  private final Vertx vertx;
+
+  public Preflight(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Checks the steps of every phase of {@code plan} on {@code database}, connecting with {@code options}. */
+  public Future<PreflightReport> check(CompiledPlan plan, String database, PgConnectOptions options) {
+    PgConnectOptions named = new PgConnectOptions(options);
+    named.setProperties(new java.util.HashMap<>(options.getProperties()));
+    named.addProperty("application_name", "tidemark/" + plan.id() + "/preflight");
+    return PgConnection.connect(vertx, named).transform(connected -> connected.succeeded()
+        ? new PreflightRun(connected.result(), plan, database).run().eventually(connected.result()::close)
+        : Future.succeededFuture(unreachable(database, connected.cause())));
+  }
+
+  private static PreflightReport unreachable(String database, Throwable error) {
+    String message = "cannot connect to " + database + ": " + FailureKind.message(error).orElse("");
+    return new PreflightReport(database, 0, "", List.of(new PreflightProblem(Optional.empty(), "unreachable", message)));
+  }
+}

@@ -1,0 +1,43 @@
+package io.tidemark.daemon.runner;
+
+import io.tidemark.backfill.db.PgConnections;
+import io.tidemark.daemon.exec.AttemptRecord;
+import io.tidemark.daemon.exec.ExecutionContext;
+import io.tidemark.daemon.exec.StepExecutor;
+import io.tidemark.daemon.exec.StepResult;
+import io.tidemark.planner.CompiledStep;
+import io.vertx.core.Future;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DDL steps through the {@link StepExecutor} (probe first, lock-timeout retries, INVALID index rebuilds),
+ * with every statement attempt written to the event log. Its {@code StepFailure}s reach the driver as they
+ * are: a {@code TransientFailure} is retried there with backoff, anything else fails the database. A DDL
+ * statement is not interrupted by a stop request: the driver stops after it.
+ */
+public final class ExecutorDdlRunner implements StepRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorDdlRunner.class);
+
+  private final StepExecutor executor;
+
+  public ExecutorDdlRunner(StepExecutor executor) {
+    this.executor = executor;
+  }
+
+  @Override
+  public Future<StepOutcome> run(CompiledStep step, StepContext ctx) {
+    ExecutionContext ec = ExecutionContext.of(PgConnections.options(ctx.database(), "tidemark/ddl"),
+            ctx.defaults().ddl(), ctx.planId(), step.id())
+        .withAttemptListener(a -> record(ctx, a));
+    return executor.execute(step, ec)
+        .map(r -> new StepOutcome.Completed(r.outcome() == StepResult.Outcome.ALREADY_DONE));
+  }
+
+  private static void record(StepContext ctx, AttemptRecord a) {
+    ctx.log().statement(a.statement(), a.duration().toMillis(), a.outcome().name().toLowerCase(Locale.ROOT),
+            a.sqlState().orElse(null), a.message().orElse(null))
+        .onFailure(e -> LOG.debug("attempt of {} not logged: {}", ctx.planId(), e.toString()));
+  }
+}

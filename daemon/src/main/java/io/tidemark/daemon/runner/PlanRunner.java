@@ -1,0 +1,337 @@
+package io.tidemark.daemon.runner;
+
+import io.tidemark.backfill.db.PgConnections;
+import io.tidemark.config.TidemarkConfig;
+import io.tidemark.daemon.exec.Preflight;
+import io.tidemark.daemon.exec.PreflightReport;
+import io.tidemark.daemon.hooks.Hooks;
+import io.tidemark.daemon.lease.Leases;
+import io.tidemark.daemon.store.DatabaseRecord;
+import io.tidemark.daemon.store.DatabaseState;
+import io.tidemark.daemon.store.EventLog;
+import io.tidemark.daemon.store.Fence;
+import io.tidemark.daemon.store.NewEvent;
+import io.tidemark.daemon.store.PlanRecord;
+import io.tidemark.daemon.store.PlanState;
+import io.tidemark.daemon.store.PlanStore;
+import io.tidemark.daemon.store.RunPhase;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves every unfinished plan forward, on one Vert.x context (all its state is confined there). Each poll it
+ * visits the plans in a transaction that locks the plan's row, so the daemons sharing a state database take
+ * turns deciding: it advances the plan when every database finished the phase (the barrier), marks it failed
+ * when a database failed, and claims the leases of the databases the rollout lets run now, starting a
+ * {@link DatabaseDriver} for each. A restarted daemon picks up where the store says the plans are; a daemon
+ * that died leaves leases that expire and are claimed here. Stopping stops drivers at their next boundary and
+ * releases their leases, abandoning whatever is still running after the shutdown timeout.
+ */
+public final class PlanRunner extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(PlanRunner.class);
+  private static final String APP_NAME = "tidemark/runner";
+
+  private static final String SET_STATE = "UPDATE tidemark.plans SET state = $2, phase = $3, resume_state = NULL,"
+      + " last_error = $4, updated_at = now() WHERE id = $1";
+  private static final String RESET_DATABASES = "UPDATE tidemark.plan_databases SET phase = $2, state = 'pending',"
+      + " current_step = NULL, last_error = NULL, updated_at = now() WHERE plan_id = $1";
+  private static final String PREFLIGHT_FAILED = "UPDATE tidemark.plan_databases SET state = 'failed', last_error = $3,"
+      + " updated_at = now() WHERE plan_id = $1 AND database = $2";
+  private static final String MARK_RUNNING = "UPDATE tidemark.plan_databases SET state = 'running', updated_at = now()"
+      + " WHERE plan_id = $1 AND database = $2";
+
+  private final TidemarkConfig config;
+  private final Pool state;
+  private final StepRunner steps;
+  private final Hooks hooks;
+  private final Preflight preflight;
+  private final String instance;
+  private final Map<String, Pool> targets = new HashMap<>();
+  private final Map<String, DatabaseDriver> drivers = new HashMap<>();
+  private final Map<String, Future<DatabaseDriver.End>> driving = new HashMap<>();
+  private long poll = -1;
+  private boolean ticking;
+  private boolean tickAgain;
+  private boolean stopping;
+
+  public PlanRunner(TidemarkConfig config, Pool state, StepRunner steps, Hooks hooks, Preflight preflight) {
+    this.config = config;
+    this.state = state;
+    this.steps = steps;
+    this.hooks = hooks;
+    this.preflight = preflight;
+    this.instance = config.daemon().instanceId();
+  }
+
+  @Override
+  public Future<?> start() {
+    poll = vertx.setPeriodic(0, config.daemon().pollInterval().toMillis(), id -> tick());
+    return Future.succeededFuture();
+  }
+
+  /** Looks at {@code planId} now rather than at the next poll (an operator just changed it). Any thread. */
+  public void nudge(String planId) {
+    context.runOnContext(v -> {
+      drivers.forEach((key, d) -> {
+        if (key.startsWith(planId + "/")) {
+          d.nudge();
+        }
+      });
+      tick();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(poll);
+    drivers.values().forEach(d -> d.requestStop("daemon shutting down"));
+    List<Future<DatabaseDriver.End>> all = new ArrayList<>(driving.values());
+    Future<?> drained = Future.join(all);
+    return Future.any(drained, vertx.timer(config.daemon().shutdownTimeout().toMillis()))
+        .compose(x -> abandonRemaining())
+        .compose(x -> closeTargets());
+  }
+
+  private Future<Void> abandonRemaining() {
+    List<Future<Void>> releases = new ArrayList<>();
+    drivers.forEach((key, d) -> {
+      LOG.warn("shutdown timeout: abandoning {} mid-step", key);
+      releases.add(Leases.release(state, d.fence()).otherwise(x -> null));
+    });
+    return Future.join(releases).mapEmpty();
+  }
+
+  private Future<Void> closeTargets() {
+    List<Future<Void>> closes = targets.values().stream().map(Pool::close).collect(Collectors.toList());
+    return Future.join(closes).mapEmpty();
+  }
+
+  private void tick() {
+    if (stopping) {
+      return;
+    }
+    if (ticking) {
+      tickAgain = true;
+      return;
+    }
+    ticking = true;
+    PlanStore.unfinished(state)
+        .compose(this::visitAll)
+        .onComplete(ar -> ticked(ar.cause()));
+  }
+
+  private void ticked(Throwable failure) {
+    if (failure != null) {
+      LOG.warn("poll failed: {}", failure.toString());
+    }
+    ticking = false;
+    if (tickAgain) {
+      tickAgain = false;
+      tick();
+    }
+  }
+
+  private Future<Void> visitAll(List<PlanRecord> plans) {
+    Future<Void> chain = Future.succeededFuture();
+    for (PlanRecord p : plans) {
+      chain = chain.compose(v -> visit(p).recover(e -> logVisitFailure(p.id(), e)));
+    }
+    return chain;
+  }
+
+  private Future<Void> logVisitFailure(String planId, Throwable e) {
+    LOG.warn("plan {}: {}", planId, e.toString());
+    return Future.succeededFuture();
+  }
+
+  /** A submitted plan is preflighted first (catalog reads on its databases, outside the state transaction). */
+  private Future<Void> visit(PlanRecord seen) {
+    Future<Map<String, String>> problems = seen.state() == PlanState.SUBMITTED
+        ? preflight(seen) : Future.succeededFuture(Map.of());
+    return problems.compose(p -> state.withTransaction(conn -> decide(conn, seen.id(), p))).compose(this::act);
+  }
+
+  /** Problems by database, one line each; empty when every database passed. */
+  private Future<Map<String, String>> preflight(PlanRecord plan) {
+    Map<String, String> problems = new HashMap<>();
+    List<Future<PreflightReport>> checks = plan.compiled().databases().stream()
+        .map(db -> preflight.check(plan.compiled(), db, PgConnections.options(config.database(db), "tidemark/preflight"))
+            .onSuccess(r -> {
+              if (!r.ok()) {
+                problems.put(db, r.problems().stream().map(Object::toString).collect(Collectors.joining("; ")));
+              }
+            }))
+        .toList();
+    return Future.all(checks).map(problems);
+  }
+
+  private Future<Decision> decide(SqlConnection conn, String planId, Map<String, String> preflightProblems) {
+    return PlanStore.lockPlan(conn, planId).compose(plan -> plan.isEmpty()
+        ? Future.succeededFuture(Decision.NONE)
+        : PlanStore.databases(conn, planId).compose(dbs -> decide(conn, plan.get(), dbs, preflightProblems)));
+  }
+
+  private Future<Decision> decide(SqlConnection conn, PlanRecord plan, List<DatabaseRecord> dbs,
+      Map<String, String> preflightProblems) {
+    PlanState s = plan.state();
+    if (s == PlanState.SUBMITTED && !preflightProblems.isEmpty()) {
+      return preflightFailed(conn, plan, preflightProblems);
+    }
+    if (s == PlanState.SUBMITTED) {
+      return transition(conn, plan, PlanState.EXPANDING, RunPhase.EXPAND, null, "started", null);
+    }
+    if (!PlanState.DRIVEN.contains(s)) {
+      return Future.succeededFuture(Decision.NONE);
+    }
+    if (dbs.stream().allMatch(d -> d.state() == DatabaseState.DONE)) {
+      return advance(conn, plan);
+    }
+    Optional<DatabaseRecord> failed = dbs.stream().filter(d -> d.state() == DatabaseState.FAILED).findFirst();
+    if (failed.isPresent() && s != PlanState.FAILED) {
+      String cause = failed.get().database() + ": " + failed.get().lastError().orElse("failed");
+      return transition(conn, plan, PlanState.FAILED, plan.phase(), cause, "failed", failed.get().database());
+    }
+    List<String> wanted = Rollout.claimable(plan.compiled().rollout(), dbs, drivenHere(plan.id()));
+    return claimAll(conn, plan, wanted).map(fences -> new Decision(plan, List.of(), fences, false));
+  }
+
+  /**
+   * Preflight found problems: nothing runs anywhere; each database with problems is failed with them (so
+   * {@code status} shows them where they are) and the plan is failed. After fixing, {@code retry} starts it.
+   */
+  private Future<Decision> preflightFailed(SqlConnection conn, PlanRecord plan, Map<String, String> problems) {
+    Future<?> chain = Future.succeededFuture();
+    for (Map.Entry<String, String> p : problems.entrySet()) {
+      chain = chain.compose(v -> conn.preparedQuery(PREFLIGHT_FAILED).execute(Tuple.of(plan.id(), p.getKey(), p.getValue())))
+          .compose(v -> EventLog.append(conn, NewEvent.work(plan.id(), p.getKey(), null, instance, "preflight-failed",
+              p.getValue())));
+    }
+    String first = problems.keySet().iterator().next();
+    return chain.compose(v -> transition(conn, plan, PlanState.FAILED, RunPhase.EXPAND,
+        "preflight: " + first + ": " + problems.get(first), "failed", first));
+  }
+
+  /** The phase ended on every database: the next phase starts, or the plan waits for approval or ends. */
+  private Future<Decision> advance(SqlConnection conn, PlanRecord plan) {
+    String done = plan.phase().wireName();
+    return switch (plan.phase()) {
+      case EXPAND -> transition(conn, plan, PlanState.MIGRATING, RunPhase.MIGRATE, null, "phase-done", null);
+      case MIGRATE -> plan.approvalRequired()
+          ? transition(conn, plan, PlanState.AWAITING_APPROVAL, RunPhase.MIGRATE, null, "phase-done", null)
+              .map(d -> d.withHook("awaiting-approval"))
+          : transition(conn, plan, PlanState.CONTRACTING, RunPhase.CONTRACT, null, "phase-done", null);
+      case CONTRACT -> transition(conn, plan, PlanState.COMPLETED, RunPhase.CONTRACT, null, "phase-done", null)
+          .map(d -> d.withHook("completed"));
+      case ROLLBACK -> transition(conn, plan, PlanState.ROLLED_BACK, RunPhase.ROLLBACK, null, "rolled-back", null);
+    };
+  }
+
+  private Future<Decision> transition(SqlConnection conn, PlanRecord plan, PlanState to, RunPhase phase,
+      String error, String hook, String database) {
+    boolean newPhase = phase != plan.phase();
+    String message = plan.state().wireName() + " -> " + to.wireName();
+    Future<?> reset = newPhase
+        ? conn.preparedQuery(RESET_DATABASES).execute(Tuple.of(plan.id(), phase.wireName()))
+        : Future.succeededFuture();
+    return conn.preparedQuery(SET_STATE).execute(Tuple.of(plan.id(), to.wireName(), phase.wireName(), error))
+        .compose(v -> reset)
+        .compose(v -> EventLog.append(conn, NewEvent.work(plan.id(), database, null, instance, "state-changed",
+            error == null ? message : message + ": " + error)))
+        .map(v -> new Decision(plan, List.of(new HookCall(hook, database, plan.phase().wireName())), List.of(), true));
+  }
+
+  private Future<List<Fence>> claimAll(SqlConnection conn, PlanRecord plan, List<String> wanted) {
+    List<Fence> got = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (String db : wanted) {
+      chain = chain.compose(v -> claim(conn, plan, db)).map(f -> {
+        f.ifPresent(got::add);
+        return null;
+      });
+    }
+    return chain.map(got);
+  }
+
+  private Future<Optional<Fence>> claim(SqlConnection conn, PlanRecord plan, String db) {
+    return Leases.claim(conn, plan.id(), db, instance, config.daemon().leaseDuration())
+        .compose(f -> f.isEmpty() ? Future.succeededFuture(f) : markRunning(conn, f.get()).map(f));
+  }
+
+  private Future<Void> markRunning(SqlConnection conn, Fence f) {
+    return conn.preparedQuery(MARK_RUNNING).execute(Tuple.of(f.planId(), f.database()))
+        .compose(v -> EventLog.appendFenced(conn, f, NewEvent.work(f.planId(), f.database(), null, instance,
+            "lease-acquired", "token " + f.token())));
+  }
+
+  private Future<Void> act(Decision d) {
+    d.hooks().forEach(h -> hooks.fire(h.event(), d.plan().id(), h.database(), h.phase()));
+    d.claimed().forEach(f -> startDriver(d.plan(), f));
+    if (d.transitioned()) {
+      tickAgain = true;
+    }
+    return Future.succeededFuture();
+  }
+
+  private void startDriver(PlanRecord plan, Fence fence) {
+    String key = plan.id() + "/" + fence.database();
+    if (stopping || drivers.containsKey(key)) {
+      Leases.release(state, fence);
+      return;
+    }
+    LOG.info("driving plan {} database {} phase {} (token {})", plan.id(), fence.database(),
+        plan.phase().wireName(), fence.token());
+    DatabaseDriver driver = new DatabaseDriver(vertx, state, target(fence.database()),
+        config.database(fence.database()), config.defaults(), config.daemon(), plan, fence, steps);
+    drivers.put(key, driver);
+    Future<DatabaseDriver.End> run = driver.run();
+    driving.put(key, run);
+    run.onComplete(ar -> driverEnded(key, plan, fence, ar.result()));
+  }
+
+  private void driverEnded(String key, PlanRecord plan, Fence fence, DatabaseDriver.End end) {
+    drivers.remove(key);
+    driving.remove(key);
+    LOG.info("plan {} database {}: {}", plan.id(), fence.database(), end);
+    tick();
+  }
+
+  private java.util.Set<String> drivenHere(String planId) {
+    return drivers.keySet().stream().filter(k -> k.startsWith(planId + "/"))
+        .map(k -> k.substring(planId.length() + 1)).collect(Collectors.toSet());
+  }
+
+  private Pool target(String name) {
+    return targets.computeIfAbsent(name, n -> PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(Math.max(config.database(n).poolSize(), 2)))
+        .connectingTo(PgConnections.options(config.database(n), APP_NAME))
+        .using(vertx)
+        .build());
+  }
+
+  /** What one visit decided, acted on after its transaction committed. */
+  private record Decision(PlanRecord plan, List<HookCall> hooks, List<Fence> claimed, boolean transitioned) {
+    static final Decision NONE = new Decision(null, List.of(), List.of(), false);
+
+    Decision withHook(String event) {
+      List<HookCall> more = new ArrayList<>(hooks);
+      more.add(new HookCall(event, null, plan.phase().wireName()));
+      return new Decision(plan, more, claimed, transitioned);
+    }
+  }
+
+  private record HookCall(String event, String database, String phase) {}
+}

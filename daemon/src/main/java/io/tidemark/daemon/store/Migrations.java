@@ -1,0 +1,82 @@
+package io.tidemark.daemon.store;
+
+import java.util.List;
+
+/**
+ * The control schema's migrations; entry {@code i} is version {@code i + 1}. Append only: a released
+ * migration never changes, a new need is a new entry.
+ */
+final class Migrations {
+  private Migrations() {}
+
+  private static final List<String> V1 = List.of(
+      """
+      CREATE TABLE tidemark.plans (
+        id text PRIMARY KEY,
+        content_hash text NOT NULL,
+        plan_text text NOT NULL,
+        compiled jsonb NOT NULL,
+        submitted_by text NOT NULL,
+        state text NOT NULL,
+        phase text NOT NULL,
+        resume_state text,
+        approved_by text,
+        approved_at timestamptz,
+        max_rows_per_second bigint,
+        operator_throttle boolean NOT NULL DEFAULT false,
+        last_error text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now())""",
+      """
+      CREATE TABLE tidemark.plan_databases (
+        plan_id text NOT NULL REFERENCES tidemark.plans (id),
+        database text NOT NULL,
+        position int NOT NULL,
+        phase text NOT NULL,
+        state text NOT NULL,
+        current_step text,
+        paused boolean NOT NULL DEFAULT false,
+        last_error text,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (plan_id, database))""",
+      """
+      CREATE TABLE tidemark.step_states (
+        plan_id text NOT NULL,
+        database text NOT NULL,
+        step_id text NOT NULL,
+        phase text NOT NULL,
+        position int NOT NULL,
+        state text NOT NULL,
+        attempts int NOT NULL DEFAULT 0,
+        last_error text,
+        sqlstate text,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (plan_id, database, step_id),
+        FOREIGN KEY (plan_id, database) REFERENCES tidemark.plan_databases (plan_id, database))""",
+      """
+      CREATE TABLE tidemark.events (
+        id bigserial PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        plan_id text NOT NULL,
+        database text,
+        step_id text,
+        actor text NOT NULL,
+        kind text NOT NULL,
+        statement text,
+        duration_ms bigint,
+        outcome text,
+        sqlstate text,
+        message text,
+        fencing_token bigint)""",
+      "CREATE INDEX events_plan_idx ON tidemark.events (plan_id, id)",
+      """
+      CREATE TABLE tidemark.leases (
+        plan_id text NOT NULL,
+        database text NOT NULL,
+        owner text NOT NULL,
+        fencing_token bigint NOT NULL,
+        expires_at timestamptz NOT NULL,
+        PRIMARY KEY (plan_id, database))""");
+
+  static final List<List<String>> ALL = List.of(V1);
+}
