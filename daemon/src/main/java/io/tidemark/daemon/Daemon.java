@@ -3,7 +3,10 @@ package io.tidemark.daemon;
 import io.tidemark.backfill.db.PgConnections;
 import io.tidemark.config.DatabaseConfig;
 import io.tidemark.config.TidemarkConfig;
+import io.tidemark.daemon.api.ApiServer;
 import io.tidemark.daemon.hooks.Hooks;
+import io.tidemark.daemon.metrics.MeteredStepRunner;
+import io.tidemark.daemon.metrics.TidemarkMetrics;
 import io.tidemark.daemon.ops.PlanOperations;
 import io.tidemark.backfill.BackfillEngine;
 import io.tidemark.backfill.BackfillProgress;
@@ -46,9 +49,11 @@ public final class Daemon {
   private final BackfillEngine engine;
   private final String runnerDeployment;
   private final TidemarkConfig config;
+  private final TidemarkMetrics metrics;
+  private ApiServer api;
 
   private Daemon(Vertx vertx, Pool state, PlanOperations operations, EngineBackfillRunner backfills,
-      BackfillEngine engine, String runnerDeployment, TidemarkConfig config) {
+      BackfillEngine engine, String runnerDeployment, TidemarkConfig config, TidemarkMetrics metrics) {
     this.vertx = vertx;
     this.state = state;
     this.operations = operations;
@@ -56,6 +61,7 @@ public final class Daemon {
     this.engine = engine;
     this.runnerDeployment = runnerDeployment;
     this.config = config;
+    this.metrics = metrics;
   }
 
   /**
@@ -63,10 +69,12 @@ public final class Daemon {
    * backfill engine (one server budget for the daemon), preflight before a plan starts.
    */
   public static Future<Daemon> start(TidemarkConfig config) {
-    Vertx vertx = Vertx.vertx();
+    TidemarkMetrics metrics = new TidemarkMetrics();
+    Vertx vertx = metrics.newVertx();
     BackfillEngine engine = new BackfillEngine(vertx, new ServerBudget(config.servers().values(), 1));
     EngineBackfillRunner backfills = new EngineBackfillRunner(engine);
-    StepRunner steps = new StepRouter(new ExecutorDdlRunner(new StepExecutor(vertx)), backfills);
+    StepRunner steps = new MeteredStepRunner(new StepRouter(new ExecutorDdlRunner(new StepExecutor(vertx)), backfills),
+        metrics, backfills::progress);
     Pool state = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(Math.max(config.database(config.stateDatabase()).poolSize(), 4)))
         .connectingTo(PgConnections.options(config.database(config.stateDatabase()), "tidemark/control"))
@@ -78,7 +86,8 @@ public final class Daemon {
     PlanOperations ops = new PlanOperations(state, runner::nudge);
     return ControlSchema.migrate(state)
         .compose(found -> vertx.deployVerticle(runner))
-        .map(id -> new Daemon(vertx, state, ops, backfills, engine, id, config))
+        .map(id -> new Daemon(vertx, state, ops, backfills, engine, id, config, metrics))
+        .compose(Daemon::startApi)
         .onSuccess(d -> LOG.info("daemon {} started on state database {}", instance, config.stateDatabase()))
         .recover(e -> vertx.close().transform(x -> Future.failedFuture(e)));
   }
@@ -126,11 +135,26 @@ public final class Daemon {
     return config;
   }
 
+  /** The port the HTTP API listens on (the configured one, or the one picked for port 0). */
+  public int httpPort() {
+    return api.port();
+  }
+
+  private Future<Daemon> startApi() {
+    metrics.exportStates(vertx, operations, config.daemon().pollInterval());
+    return ApiServer.start(vertx, config, operations, state, metrics, this::versions).map(a -> {
+      api = a;
+      return this;
+    });
+  }
+
   /** Graceful stop: drivers stop at their next boundary, leases are released, pools and Vert.x closed. */
   public Future<Void> stop() {
     LOG.info("daemon {} stopping", config.daemon().instanceId());
     Promise<Void> stopped = Promise.promise();
-    vertx.undeploy(runnerDeployment)
+    api.close().recover(e -> Future.succeededFuture())
+        .andThen(v -> metrics.close())
+        .compose(v -> vertx.undeploy(runnerDeployment))
         .recover(e -> Future.succeededFuture())
         .compose(v -> engine.close())
         .recover(e -> Future.succeededFuture())

@@ -12,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnection;
-import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
@@ -40,6 +39,9 @@ final class StepRun {
   /** The same for a whole session: the dedicated connection of a non-transactional statement. */
   private static final String SET_SESSION_TIMEOUTS =
       "SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)";
+
+  /** How long a closed connection's FATAL error may trail the query's failure (see {@link #withFatalCause}). */
+  private static final long FATAL_GRACE_MS = 50;
 
   private final Vertx vertx;
   private final RandomGenerator random;
@@ -82,7 +84,14 @@ final class StepRun {
     }
     return pool.preparedQuery(probe.get().sql())
         .execute(Tuple.from(probe.get().params()))
-        .map(rows -> ProbeState.fromSql(rows.iterator().next().getString("state")));
+        .map(this::probeState);
+  }
+
+  private ProbeState probeState(RowSet<Row> rows) {
+    if (rows.size() != 1) {
+      throw new IllegalStateException("the probe of step " + step.id() + " returned " + rows.size() + " rows, not 1");
+    }
+    return ProbeState.fromSql(rows.iterator().next().getString("state"));
   }
 
   private Future<StepResult> act(ProbeState state, int n) {
@@ -127,6 +136,7 @@ final class StepRun {
       return Future.failedFuture(statementFailure(Optional.empty(),
           "the probe found an INVALID leftover but the step has no statement to drop it", null));
     }
+    fatal.set(null);
     return PgConnection.connect(vertx, ctx.sessionOptions(ctx.applicationName()))
         .compose(conn -> onDedicated(conn.exceptionHandler(fatal::set), d, state, n).eventually(conn::close));
   }
@@ -149,12 +159,16 @@ final class StepRun {
 
   /**
    * A backend terminated mid-statement sends a FATAL error ({@code 57P01} after {@code pg_terminate_backend})
-   * to the connection's exception handler and fails the running query only with "connection closed"; the
-   * attempt is recorded with the server's SQLSTATE instead.
+   * to the connection's exception handler, and the running query fails only with "connection closed" or
+   * "connection reset", sometimes before the handler has run. The attempt is recorded with the server's SQLSTATE: when the
+   * FATAL has not arrived yet, it is looked for again once the event loop has had a moment to deliver it.
    */
   private <T> Future<T> withFatalCause(Throwable error) {
-    Throwable cause = fatal.get();
-    return Future.failedFuture(error instanceof ClosedConnectionException && cause != null ? cause : error);
+    if (FailureKind.sqlState(error).isPresent() || FailureKind.of(error) != FailureKind.TRANSIENT) {
+      return Future.failedFuture(error);
+    }
+    Future<Void> settle = fatal.get() == null ? vertx.timer(FATAL_GRACE_MS, TimeUnit.MILLISECONDS) : Future.succeededFuture();
+    return settle.transform(v -> Future.failedFuture(fatal.get() != null ? fatal.get() : error));
   }
 
   // --- VALIDATE CONSTRAINT: a transaction; violations are counted and sampled -----------------------------
@@ -243,7 +257,7 @@ final class StepRun {
   }
 
   private Future<StepResult> retryOrFail(Throwable error, int n) {
-    if (error instanceof StepFailure || error instanceof IllegalArgumentException) {
+    if (error instanceof StepFailure) {
       return Future.failedFuture(error);
     }
     if (willRetry(error, n)) {

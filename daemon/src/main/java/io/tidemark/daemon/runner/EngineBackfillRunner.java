@@ -49,8 +49,8 @@ public final class EngineBackfillRunner implements StepRunner {
     long watch = ctx.vertx().setPeriodic(WATCH_MS, id -> watch(run, ctx, planRate));
     return run.completion()
         .andThen(ar -> ctx.vertx().cancelTimer(watch))
-        .andThen(ar -> running.remove(key, run))
         .compose(result -> logged(step, ctx, result))
+        .andThen(ar -> running.remove(key, run)) // after the log: its listeners may still read the final progress
         .map(result -> result.state() == BackfillState.DONE
             ? new StepOutcome.Completed(false) : new StepOutcome.Stopped());
   }

@@ -27,6 +27,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -205,20 +207,26 @@ public final class PlanRunner extends VerticleBase {
       String cause = failed.get().database() + ": " + failed.get().lastError().orElse("failed");
       return transition(conn, plan, PlanState.FAILED, plan.phase(), cause, "failed", failed.get().database());
     }
+    if (failed.isEmpty() && s == PlanState.FAILED) {
+      // Every failed database was retried (e.g. while the plan was paused): the plan runs its phase again.
+      return transition(conn, plan, PlanState.running(plan.phase()), plan.phase(), null, null, null);
+    }
     List<String> wanted = Rollout.claimable(plan.compiled().rollout(), dbs, drivenHere(plan.id()));
     return claimAll(conn, plan, wanted).map(fences -> new Decision(plan, List.of(), fences, false));
   }
 
   /**
-   * Preflight found problems: nothing runs anywhere; each database with problems is failed with them (so
-   * {@code status} shows them where they are) and the plan is failed. After fixing, {@code retry} starts it.
+   * Preflight found problems: nothing runs anywhere. Each database is failed, with its problems or, when it
+   * had none, with where the problems are (so {@code status} shows them where they are and the healthy
+   * databases do not start alone), and the plan is failed. After fixing, {@code retry} starts it.
    */
   private Future<Decision> preflightFailed(SqlConnection conn, PlanRecord plan, Map<String, String> problems) {
+    String where = "not started: preflight found problems on " + String.join(", ", new TreeSet<>(problems.keySet()));
     Future<?> chain = Future.succeededFuture();
-    for (Map.Entry<String, String> p : problems.entrySet()) {
-      chain = chain.compose(v -> conn.preparedQuery(PREFLIGHT_FAILED).execute(Tuple.of(plan.id(), p.getKey(), p.getValue())))
-          .compose(v -> EventLog.append(conn, NewEvent.work(plan.id(), p.getKey(), null, instance, "preflight-failed",
-              p.getValue())));
+    for (String db : plan.compiled().databases()) {
+      String cause = problems.getOrDefault(db, where);
+      chain = chain.compose(v -> conn.preparedQuery(PREFLIGHT_FAILED).execute(Tuple.of(plan.id(), db, cause)))
+          .compose(v -> EventLog.append(conn, NewEvent.work(plan.id(), db, null, instance, "preflight-failed", cause)));
     }
     String first = problems.keySet().iterator().next();
     return chain.compose(v -> transition(conn, plan, PlanState.FAILED, RunPhase.EXPAND,
@@ -227,7 +235,6 @@ public final class PlanRunner extends VerticleBase {
 
   /** The phase ended on every database: the next phase starts, or the plan waits for approval or ends. */
   private Future<Decision> advance(SqlConnection conn, PlanRecord plan) {
-    String done = plan.phase().wireName();
     return switch (plan.phase()) {
       case EXPAND -> transition(conn, plan, PlanState.MIGRATING, RunPhase.MIGRATE, null, "phase-done", null);
       case MIGRATE -> plan.approvalRequired()
@@ -244,11 +251,10 @@ public final class PlanRunner extends VerticleBase {
       String error, String hook, String database) {
     boolean newPhase = phase != plan.phase();
     String message = plan.state().wireName() + " -> " + to.wireName();
-    Future<?> reset = newPhase
-        ? conn.preparedQuery(RESET_DATABASES).execute(Tuple.of(plan.id(), phase.wireName()))
-        : Future.succeededFuture();
     return conn.preparedQuery(SET_STATE).execute(Tuple.of(plan.id(), to.wireName(), phase.wireName(), error))
-        .compose(v -> reset)
+        .compose(v -> newPhase
+            ? conn.preparedQuery(RESET_DATABASES).execute(Tuple.of(plan.id(), phase.wireName()))
+            : Future.succeededFuture())
         .compose(v -> EventLog.append(conn, NewEvent.work(plan.id(), database, null, instance, "state-changed",
             error == null ? message : message + ": " + error)))
         .map(v -> new Decision(plan, List.of(new HookCall(hook, database, plan.phase().wireName())), List.of(), true));
@@ -278,7 +284,8 @@ public final class PlanRunner extends VerticleBase {
   }
 
   private Future<Void> act(Decision d) {
-    d.hooks().forEach(h -> hooks.fire(h.event(), d.plan().id(), h.database(), h.phase()));
+    d.hooks().stream().filter(h -> h.event() != null)
+        .forEach(h -> hooks.fire(h.event(), d.plan().id(), h.database(), h.phase()));
     d.claimed().forEach(f -> startDriver(d.plan(), f));
     if (d.transitioned()) {
       tickAgain = true;
@@ -309,7 +316,7 @@ public final class PlanRunner extends VerticleBase {
     tick();
   }
 
-  private java.util.Set<String> drivenHere(String planId) {
+  private Set<String> drivenHere(String planId) {
     return drivers.keySet().stream().filter(k -> k.startsWith(planId + "/"))
         .map(k -> k.substring(planId.length() + 1)).collect(Collectors.toSet());
   }

@@ -51,6 +51,7 @@ class DeadlockRetryIT {
 
     StepResult result;
     try (Connection app = db.connect(); Statement s = app.createStatement()) {
+      s.execute("SET deadlock_timeout = '10s'"); // the step, checking after 1 s, is the one to find the deadlock
       app.setAutoCommit(false);
       s.execute("LOCK TABLE b IN ROW EXCLUSIVE MODE");
       Future<StepResult> running = new StepExecutor(vertx).execute(step, ExecFixtures.context(db, patient, step.id()));

@@ -27,7 +27,7 @@ class DatabaseFaultsIT {
       PlanOperations ops = daemon.operations();
       TestDatabase apidb = fleet.target("apidb");
       get(ops.submit(TestPlans.users("storm", Fleet.NAMES, 0, 3, CompiledPlan.Approval.AUTO, 100), "text", "ci"));
-      get(ops.throttle("storm", new ThrottleChange(OptionalLong.of(400), Optional.empty()), "oncall"));
+      get(ops.throttle("storm", new ThrottleChange(OptionalLong.of(200), Optional.empty()), "oncall"));
       Fleet.await("backfill on apidb", Duration.ofSeconds(60), () -> apidb.queryLong(
           "SELECT count(*) FROM pg_attribute WHERE attrelid = 'public.users'::regclass AND attname = 'status'") == 1
           && apidb.queryLong("SELECT count(*) FROM public.users WHERE status IS NOT NULL") > 0);

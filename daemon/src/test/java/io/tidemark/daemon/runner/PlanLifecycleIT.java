@@ -89,7 +89,7 @@ class PlanLifecycleIT {
   }
 
   @Test
-  void aPlanFailingPreflightRunsNothingAndNamesTheProblemPerDatabase() {
+  void aPlanFailingPreflightRunsNothingAndNamesTheProblemPerDatabase() throws InterruptedException {
     try (Fleet fleet = new Fleet("preflight", 10)) {
       Daemon daemon = fleet.start("d1");
       fleet.target("apidb").execute("DROP TABLE public.users");
@@ -97,11 +97,14 @@ class PlanLifecycleIT {
           "text", "ci"));
 
       fleet.awaitPlanState("pf", "failed", WAIT);
+      Thread.sleep(500); // a few polls: nothing may start
       assertThat(fleet.state.queryRows("SELECT database, state FROM tidemark.plan_databases WHERE plan_id = 'pf'"
-          + " ORDER BY position")).containsExactly(List.of("authdb", "pending"), List.of("apidb", "failed"),
-          List.of("admindb", "pending"));
+          + " ORDER BY position")).containsExactly(List.of("authdb", "failed"), List.of("apidb", "failed"),
+          List.of("admindb", "failed"));
       assertThat((String) fleet.state.queryValue("SELECT last_error FROM tidemark.plan_databases"
           + " WHERE plan_id = 'pf' AND database = 'apidb'")).contains("users");
+      assertThat((String) fleet.state.queryValue("SELECT last_error FROM tidemark.plan_databases"
+          + " WHERE plan_id = 'pf' AND database = 'authdb'")).contains("preflight", "apidb");
       assertThat(fleet.state.queryLong("SELECT count(*) FROM tidemark.events WHERE plan_id = 'pf'"
           + " AND step_id IS NOT NULL")).as("no step ran anywhere").isZero();
       assertThat(fleet.target("authdb").queryLong("SELECT count(*) FROM pg_attribute"

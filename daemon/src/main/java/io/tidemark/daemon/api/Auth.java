@@ -1,0 +1,65 @@
+package io.tidemark.daemon.api;
+
+import io.tidemark.config.AuthToken;
+import io.tidemark.config.Role;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Bearer-token authorisation: {@code Authorization: Bearer <token>} is compared with every configured token
+ * in constant time ({@link io.tidemark.config.Secret#matches}, and always against all of them, so the answer
+ * time tells nothing about which token came close). The matching token's name (never the token) is kept on
+ * the request as the actor. 401 without a valid token (always, when no token is configured), 403 when its
+ * role is below the route's. Runs on the HTTP event loop; pure CPU.
+ */
+final class Auth {
+  private static final String ACTOR = "tidemark.actor";
+  private static final String BEARER = "bearer ";
+
+  private final List<AuthToken> tokens;
+
+  Auth(List<AuthToken> tokens) {
+    this.tokens = List.copyOf(tokens);
+  }
+
+  /** A handler letting the request through when its token has at least {@code role}. */
+  Handler<RoutingContext> require(Role role) {
+    return ctx -> {
+      Optional<AuthToken> caller = caller(ctx.request().getHeader("Authorization"));
+      if (caller.isEmpty()) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"tidemark\"");
+        new ApiError(401, "unauthorized", tokens.isEmpty()
+            ? "no API tokens are configured (tidemark.auth.tokens): only /metrics and /health are open"
+            : "a valid bearer token is required", List.of()).send(ctx);
+      } else if (!caller.get().role().includes(role)) {
+        new ApiError(403, "forbidden", "token " + caller.get().name() + " has role " + caller.get().role().configName()
+            + "; this needs " + role.configName(), List.of()).send(ctx);
+      } else {
+        ctx.put(ACTOR, caller.get().name());
+        ctx.next();
+      }
+    };
+  }
+
+  /** The name of the token that authorised this request. */
+  static String actor(RoutingContext ctx) {
+    return ctx.get(ACTOR);
+  }
+
+  private Optional<AuthToken> caller(String header) {
+    if (header == null || header.length() <= BEARER.length()
+        || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return Optional.empty();
+    }
+    String presented = header.substring(BEARER.length()).trim();
+    AuthToken found = null;
+    for (AuthToken t : tokens) {
+      if (t.token().matches(presented) && found == null) {
+        found = t;
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+}
