@@ -102,6 +102,11 @@ public final class Demo implements AutoCloseable {
     return token;
   }
 
+  /** Whether {@link #close()} has begun (Ctrl-C): what {@link #run()} throws then is only the stop itself. */
+  public synchronized boolean closing() {
+    return closed;
+  }
+
   /** Sets everything up, submits the plan and follows it until it ends (or waits for approval forever). */
   public Outcome run() throws IOException, InterruptedException {
     String planText = Files.readString(settings.plan());

@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
             + " of these names are dropped first."})
 public final class DemoCommand implements Callable<Integer> {
   private static final String DEFAULT_PLAN = "plans/02-users-status-not-null.conf";
+  /** The shell's code for a process ended by SIGINT. */
+  private static final int INTERRUPTED = 130;
 
   @Option(names = "--pg-url", paramLabel = "URL",
       defaultValue = "${env:TIDEMARK_DEMO_PG_URL:-" + DemoSettings.DEFAULT_SERVER_URL + "}",
@@ -76,8 +78,11 @@ public final class DemoCommand implements Callable<Integer> {
     Demo.Outcome outcome;
     try {
       outcome = demo.run();
-    } catch (RuntimeException e) {
-      System.err.println("tidemark demo: " + e.getMessage());
+    } catch (Exception e) {
+      if (demo.closing()) {
+        return INTERRUPTED; // Ctrl-C: the shutdown hook is cleaning up; the failed call was the daemon stopping
+      }
+      System.err.println("tidemark demo: " + e);
       demo.close();
       return 1;
     }
