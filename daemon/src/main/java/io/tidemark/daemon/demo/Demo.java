@@ -133,6 +133,10 @@ public final class Demo implements AutoCloseable {
       return;
     }
     closed = true;
+    if (!created.isEmpty()) {
+      out.println();
+      out.println("Stopping the application load and the daemon, then dropping the demo databases...");
+    }
     stopLoad();
     Daemon d = daemon;
     if (d != null) {
