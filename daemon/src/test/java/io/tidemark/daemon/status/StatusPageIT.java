@@ -23,17 +23,18 @@ import org.junit.jupiter.api.Test;
 class StatusPageIT {
   private static final String OPERATOR_TOKEN = "status-page-operator-token";
   private static final String PLAN_ID = "status-page-plan";
-  private static final int ROWS = 4_000;
+  private static final int ROWS = 6_000;
   /**
-   * A backfill slow enough to watch (4000 rows at 400 rows/s: about 10 s per database) on two databases at
-   * once; approval required, so the plan never gets past migrate while the test looks.
+   * A backfill slow enough to watch (6000 rows at 200 rows/s: about 30 s per database) on two databases at
+   * once; approval required, so the plan never gets past migrate while the test looks. It is submitted only
+   * once the page is up, so a slow browser start does not eat the time there is to watch.
    */
   private static final String PLAN = """
       id = "%s"
       databases = [authdb, apidb]
       rollout { canary = 0, parallel = 2 }
       expand = [ { op = add_column, table = users, column = status, type = text } ]
-      migrate = [ { op = backfill, table = users, where = "status IS NULL", max-rows-per-second = 400,
+      migrate = [ { op = backfill, table = users, where = "status IS NULL", max-rows-per-second = 200,
                     set = "status = CASE WHEN is_active THEN 'active' ELSE 'inactive' END" } ]
       contract = [ { op = set_not_null, table = users, column = status } ]
       """.formatted(PLAN_ID);
@@ -43,8 +44,6 @@ class StatusPageIT {
     try (Fleet fleet = new Fleet("statuspage", ROWS)) {
       TidemarkConfig config = withOperatorToken(fleet.config("status-page"));
       Daemon daemon = fleet.start(config);
-      CompiledPlan plan = PlanCompiler.compile(PlanParser.parse(PLAN, "status-page.conf"), config);
-      Fleet.get(daemon.operations().submit(plan, PLAN, "test"));
       String url = "http://127.0.0.1:" + daemon.httpPort() + "/";
 
       try (HeadlessChromium browser = HeadlessChromium.launch()) {
@@ -56,6 +55,11 @@ class StatusPageIT {
             + " document.getElementById('login').requestSubmit(); true");
         browser.waitFor("the operator role", "document.getElementById('role').textContent === 'operator'",
             Duration.ofSeconds(10));
+        browser.waitFor("the empty list", "document.getElementById('plans').textContent.includes('No plans yet')",
+            Duration.ofSeconds(10));
+
+        CompiledPlan plan = PlanCompiler.compile(PlanParser.parse(PLAN, "status-page.conf"), config);
+        Fleet.get(daemon.operations().submit(plan, PLAN, "test"));
         long first = rowsDone(browser, "apidb", 0);
         long later = rowsDone(browser, "apidb", first);
         assertThat(later).isGreaterThan(first);
@@ -66,6 +70,10 @@ class StatusPageIT {
         browser.waitFor("the page to show the plan paused with a Resume button", planCard()
             + ".dataset.state === 'paused' && " + planCard() + ".querySelector('button[data-action=\"resume\"]') !== null",
             Duration.ofSeconds(10));
+
+        browser.waitFor("the pause among the recent events", planCard()
+            + ".querySelector('ol.events').textContent.includes('pause') && " + planCard()
+            + ".querySelector('ol.events').textContent.includes('(oncall)')", Duration.ofSeconds(10));
 
         assertThat((String) browser.evaluate("location.href")).isEqualTo(url).doesNotContain(OPERATOR_TOKEN);
         assertThat(browser.evaluate("sessionStorage.getItem('tidemark.token')")).isEqualTo(OPERATOR_TOKEN);
