@@ -290,8 +290,10 @@
   function progressBar(b) {
     const ratio = Math.max(0, Math.min(1, Number(b.ratio) || 0));
     const pct = Math.round(ratio * 100);
-    return el('div', { class: 'bar' + (b.finished ? ' done' : ''), title: pct + '%', 'data-ratio': ratio },
-      el('span', { style: `width: ${pct}%` }));
+    return el('div', { class: 'progress' },
+      el('div', { class: 'bar' + (b.finished ? ' done' : ''), title: pct + '%', 'data-ratio': ratio },
+        el('span', { style: `width: ${pct}%` })),
+      el('span', { class: 'pct' }, pct + '%'));
   }
 
   function eventList(p) {

@@ -121,6 +121,15 @@ final class HeadlessChromium implements AutoCloseable {
     throw new AssertionError("timed out after " + timeout + " waiting for " + what + " (last value: " + last + ")");
   }
 
+  /** Saves a PNG of the page as it is now (for people reading a CI run's artifacts). */
+  void screenshot(Path file) throws Exception {
+    call("Emulation.setDeviceMetricsOverride", new JsonObject().put("width", 1280).put("height", 800)
+        .put("deviceScaleFactor", 1).put("mobile", false));
+    String png = call("Page.captureScreenshot", new JsonObject().put("format", "png")).getString("data");
+    Files.createDirectories(file.getParent());
+    Files.write(file, java.util.Base64.getDecoder().decode(png));
+  }
+
   @Override
   public void close() {
     try {

@@ -11,6 +11,7 @@ import io.tidemark.daemon.Fleet;
 import io.tidemark.planner.CompiledPlan;
 import io.tidemark.planner.compile.PlanCompiler;
 import io.tidemark.planner.plan.PlanParser;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,7 @@ class StatusPageIT {
         long later = rowsDone(browser, "apidb", first);
         assertThat(later).isGreaterThan(first);
         assertThat(browser.evaluate(row("apidb") + ".querySelector('.bar') !== null")).isEqualTo(true);
+        browser.screenshot(Path.of("target", "status-page.png"));
 
         browser.evaluate(planCard() + ".querySelector('button[data-action=\"pause\"]').click(); true");
         fleet.awaitPlanState(PLAN_ID, "paused", Duration.ofSeconds(10));
