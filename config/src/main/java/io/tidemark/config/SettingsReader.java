@@ -87,20 +87,21 @@ final class SettingsReader {
     Duration lockTimeout = ddl.get("lock-timeout").positiveDuration();
     Duration statementTimeout = ddl.get("statement-timeout").nonNegativeDuration();
     Integer maxAttempts = ddl.get("max-attempts").positiveInt();
+    Duration indexBuildLockTimeout = ddl.get("index-build-lock-timeout").nonNegativeDuration();
     Node backoff = ddl.get("backoff");
     List<Node> bounds = backoff.elements("[min, max], e.g. [1s, 60s]");
     if (bounds.size() != 2) {
       if (backoff.type() == com.typesafe.config.ConfigValueType.LIST) {
         backoff.error("bad-backoff", "must be [min, max], e.g. [1s, 60s]");
       }
-      return new DdlSettings(lockTimeout, statementTimeout, orZero(maxAttempts), null, null);
+      return new DdlSettings(lockTimeout, statementTimeout, orZero(maxAttempts), null, null, indexBuildLockTimeout);
     }
     Duration min = bounds.get(0).positiveDuration();
     Duration max = bounds.get(1).positiveDuration();
     if (min != null && max != null && min.compareTo(max) > 0) {
       backoff.error("min-above-max", "the first wait (min) must not be longer than the last (max)");
     }
-    return new DdlSettings(lockTimeout, statementTimeout, orZero(maxAttempts), min, max);
+    return new DdlSettings(lockTimeout, statementTimeout, orZero(maxAttempts), min, max, indexBuildLockTimeout);
   }
 
   private static BackfillSettings backfill(Node backfill) {

@@ -77,7 +77,7 @@ class ConfigLoaderTest {
         Map.entry("db2", new ServerConfig("db2", 1)));
 
     assertThat(config.defaults().ddl()).isEqualTo(new DdlSettings(
-        Duration.ofMillis(500), Duration.ZERO, 30, Duration.ofSeconds(1), Duration.ofSeconds(60)));
+        Duration.ofMillis(500), Duration.ZERO, 30, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ZERO));
     assertThat(config.defaults().backfill()).isEqualTo(new BackfillSettings(
         Duration.ofMillis(250), 100, 50_000, 0, true));
     assertThat(config.defaults().throttle()).isEqualTo(new ThrottleSettings(
@@ -99,7 +99,8 @@ class ConfigLoaderTest {
     assertThat(config.groups()).isEmpty();
     assertThat(config.servers()).containsExactly(Map.entry("localhost:5432", new ServerConfig("localhost:5432", 1)));
     assertThat(config.defaults()).isEqualTo(new Defaults(
-        new DdlSettings(Duration.ofMillis(500), Duration.ZERO, 30, Duration.ofSeconds(1), Duration.ofSeconds(60)),
+        new DdlSettings(Duration.ofMillis(500), Duration.ZERO, 30, Duration.ofSeconds(1), Duration.ofSeconds(60),
+            Duration.ZERO),
         new BackfillSettings(Duration.ofMillis(250), 100, 50_000, 0, true),
         new ThrottleSettings(Duration.ofSeconds(10), 0, 0, "", "", Duration.ofSeconds(1))));
     DaemonSettings daemon = config.daemon();
@@ -124,7 +125,7 @@ class ConfigLoaderTest {
           server-defaults.max-concurrent-backfills = 3
           hook-defaults.timeout = 3s
           defaults {
-            ddl { lock-timeout = 2s, statement-timeout = 1h, max-attempts = 5, backoff = [100ms, 5s] }
+            ddl { lock-timeout = 2s, statement-timeout = 1h, max-attempts = 5, backoff = [100ms, 5s], index-build-lock-timeout = 10m }
             backfill { target-batch-duration = 1s, min-batch-rows = 10, max-batch-rows = 10,
                        max-rows-per-second = 5000000000, synchronous-commit = false }
             throttle { max-replication-lag = 0, max-lock-waiters = 3, max-active-sessions = 40,
@@ -148,7 +149,8 @@ class ConfigLoaderTest {
     assertThat(config.servers()).containsExactly(
         Map.entry("h1:5432", new ServerConfig("h1:5432", 3)), Map.entry("h2:6432", new ServerConfig("h2:6432", 3)));
     assertThat(config.defaults().ddl()).isEqualTo(new DdlSettings(
-        Duration.ofSeconds(2), Duration.ofHours(1), 5, Duration.ofMillis(100), Duration.ofSeconds(5)));
+        Duration.ofSeconds(2), Duration.ofHours(1), 5, Duration.ofMillis(100), Duration.ofSeconds(5),
+        Duration.ofMinutes(10)));
     assertThat(config.defaults().backfill()).isEqualTo(new BackfillSettings(
         Duration.ofSeconds(1), 10, 10, 5_000_000_000L, false));
     assertThat(config.defaults().throttle()).isEqualTo(new ThrottleSettings(Duration.ZERO, 3, 40,

@@ -8,7 +8,7 @@ import io.tidemark.daemon.hooks.Hooks;
 import io.tidemark.daemon.metrics.MeteredStepRunner;
 import io.tidemark.daemon.metrics.TidemarkMetrics;
 import io.tidemark.daemon.ops.PlanOperations;
-import io.tidemark.backfill.BackfillEngine;
+import io.tidemark.backfill.CommittedBatch;
 import io.tidemark.backfill.BackfillProgress;
 import io.tidemark.backfill.ServerBudget;
 import io.tidemark.daemon.exec.Preflight;
@@ -30,6 +30,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,19 +47,17 @@ public final class Daemon {
   private final Pool state;
   private final PlanOperations operations;
   private final EngineBackfillRunner backfills;
-  private final BackfillEngine engine;
   private final String runnerDeployment;
   private final TidemarkConfig config;
   private final TidemarkMetrics metrics;
   private ApiServer api;
 
   private Daemon(Vertx vertx, Pool state, PlanOperations operations, EngineBackfillRunner backfills,
-      BackfillEngine engine, String runnerDeployment, TidemarkConfig config, TidemarkMetrics metrics) {
+      String runnerDeployment, TidemarkConfig config, TidemarkMetrics metrics) {
     this.vertx = vertx;
     this.state = state;
     this.operations = operations;
     this.backfills = backfills;
-    this.engine = engine;
     this.runnerDeployment = runnerDeployment;
     this.config = config;
     this.metrics = metrics;
@@ -69,12 +68,18 @@ public final class Daemon {
    * backfill engine (one server budget for the daemon), preflight before a plan starts.
    */
   public static Future<Daemon> start(TidemarkConfig config) {
+    return start(config, batch -> { });
+  }
+
+  /** The same, with {@code onBatch} told of every committed backfill batch (on an event loop: must not block). */
+  public static Future<Daemon> start(TidemarkConfig config, Consumer<CommittedBatch> onBatch) {
     TidemarkMetrics metrics = new TidemarkMetrics();
     Vertx vertx = metrics.newVertx();
-    BackfillEngine engine = new BackfillEngine(vertx, new ServerBudget(config.servers().values(), 1));
-    EngineBackfillRunner backfills = new EngineBackfillRunner(engine);
-    StepRunner steps = new MeteredStepRunner(new StepRouter(new ExecutorDdlRunner(new StepExecutor(vertx)), backfills),
-        metrics, backfills::progress);
+    Consumer<CommittedBatch> batches = metrics::batchCommitted;
+    EngineBackfillRunner backfills = new EngineBackfillRunner(vertx,
+        new ServerBudget(config.servers().values(), 1), batches.andThen(onBatch));
+    StepRunner ddl = new ExecutorDdlRunner(new StepExecutor(vertx), metrics::indexBuild);
+    StepRunner steps = new MeteredStepRunner(new StepRouter(ddl, backfills), metrics, backfills::progress);
     Pool state = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(Math.max(config.database(config.stateDatabase()).poolSize(), 4)))
         .connectingTo(PgConnections.options(config.database(config.stateDatabase()), "tidemark/control"))
@@ -84,12 +89,16 @@ public final class Daemon {
     PlanRunner runner = new PlanRunner(config, state, steps, new Hooks(vertx, state, instance, config.hooks()),
         new Preflight(vertx));
     PlanOperations ops = new PlanOperations(state, runner::nudge);
-    return ControlSchema.migrate(state)
+    Promise<Daemon> started = Promise.promise();
+    ControlSchema.migrate(state)
         .compose(found -> vertx.deployVerticle(runner))
-        .map(id -> new Daemon(vertx, state, ops, backfills, engine, id, config, metrics))
+        .map(id -> new Daemon(vertx, state, ops, backfills, id, config, metrics))
         .compose(Daemon::startApi)
         .onSuccess(d -> LOG.info("daemon {} started on state database {}", instance, config.stateDatabase()))
-        .recover(e -> vertx.close().transform(x -> Future.failedFuture(e)));
+        .onSuccess(started::complete)
+        .onFailure(e -> metrics.close())
+        .onFailure(e -> closeOffLoop(vertx).onComplete(x -> started.fail(e)));
+    return started.future();
   }
 
   /** Progress of the backfill this daemon runs for (plan, database) right now, if any. Any thread. */
@@ -156,10 +165,10 @@ public final class Daemon {
         .andThen(v -> metrics.close())
         .compose(v -> vertx.undeploy(runnerDeployment))
         .recover(e -> Future.succeededFuture())
-        .compose(v -> engine.close())
+        .compose(v -> backfills.close())
         .recover(e -> Future.succeededFuture())
         .compose(v -> state.close())
-        .onComplete(ar -> closeVertx(stopped));
+        .onComplete(ar -> closeOffLoop(vertx).onComplete(stopped));
     return stopped.future();
   }
 
@@ -167,8 +176,9 @@ public final class Daemon {
    * Closes Vert.x from a plain thread: a close future created on one of its own event loops could never
    * deliver its completion, that loop being shut down by the close itself.
    */
-  private void closeVertx(Promise<Void> stopped) {
-    Thread closer = new Thread(() -> vertx.close().onComplete(stopped), "tidemark-close");
-    closer.start();
+  private static Future<Void> closeOffLoop(Vertx vertx) {
+    Promise<Void> closed = Promise.promise();
+    new Thread(() -> vertx.close().onComplete(closed), "tidemark-close").start();
+    return closed.future();
   }
 }

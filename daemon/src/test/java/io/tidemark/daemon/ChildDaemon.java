@@ -31,7 +31,7 @@ public final class ChildDaemon implements AutoCloseable {
       Path log = dir.resolve("daemon.log");
       Process p = new ProcessBuilder(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx192m", "-XX:TieredStopAtLevel=1",
+          "-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
           "-cp", System.getProperty("java.class.path"),
           DaemonMain.class.getName(), "--config", conf.toString()))
           .redirectErrorStream(true)

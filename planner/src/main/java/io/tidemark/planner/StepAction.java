@@ -43,6 +43,14 @@ public sealed interface StepAction {
       return StepKind.NON_TRANSACTIONAL_DDL;
     }
 
+    /**
+     * A concurrent index build: the only kind of statement that leaves an INVALID leftover to drop, and one
+     * that waits for older transactions (so it runs under {@code ddl.index-build-lock-timeout}).
+     */
+    public boolean buildsIndex() {
+      return dropInvalid.isPresent();
+    }
+
     @Override
     public List<String> statements() {
       return dropInvalid.map(d -> List.of(d, sql)).orElse(List.of(sql));

@@ -90,9 +90,9 @@ public final class ApiServer {
         .handler(ctx -> versions.read().onSuccess(body -> PlanRoutes.json(ctx, 200, body))
             .onFailure(e -> PlanRoutes.failed(ctx, e)));
 
-    router.route().last().handler(ctx -> ApiError.notFound("no route " + ctx.request().method() + " "
-        + ctx.request().path()).send(ctx));
     router.route().failureHandler(ApiServer::failure);
+    router.errorHandler(404, ctx -> ApiError.notFound("no route " + ctx.request().method() + " "
+        + ctx.request().path()).send(ctx));
     router.errorHandler(405, ctx -> new ApiError(405, "method-not-allowed", ctx.request().method()
         + " is not allowed on " + ctx.request().path(), List.of()).send(ctx));
     return router;

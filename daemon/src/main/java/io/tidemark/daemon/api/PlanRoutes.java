@@ -14,9 +14,11 @@ import io.tidemark.planner.compile.PlanCompiler;
 import io.tidemark.planner.plan.PlanParser;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -34,6 +36,8 @@ final class PlanRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(PlanRoutes.class);
   private static final int DEFAULT_EVENTS = 500;
   private static final int MAX_EVENTS = 5000;
+  /** Actions without {@code ?database=}: they change the plan's state, which all its databases share. */
+  private static final Set<String> WHOLE_PLAN_ACTIONS = Set.of("cancel", "approve", "rollback");
   private static final Set<String> THROTTLE_FIELDS = Set.of("max-rows-per-second", "operator-throttle");
 
   private final TidemarkConfig config;
@@ -76,7 +80,7 @@ final class PlanRoutes {
 
   void list(RoutingContext ctx) {
     ops.plans().onSuccess(plans -> json(ctx, 200, new JsonObject().put("plans",
-            new io.vertx.core.json.JsonArray(plans.stream().map(PlanJson::summary).toList()))))
+            new JsonArray(plans.stream().map(PlanJson::summary).toList()))))
         .onFailure(e -> failed(ctx, e));
   }
 
@@ -120,20 +124,20 @@ final class PlanRoutes {
   void action(RoutingContext ctx, String action) {
     String id = ctx.pathParam("id");
     Optional<String> database = Optional.ofNullable(ctx.queryParams().get("database"));
+    if (database.isPresent() && WHOLE_PLAN_ACTIONS.contains(action)) {
+      ApiError.badRequest("bad-parameter", action + " applies to the whole plan: drop ?database=").send(ctx);
+      return;
+    }
     String actor = Auth.actor(ctx);
     Future<ActionResult<PlanState>> result = switch (action) {
       case "pause" -> ops.pause(id, database, actor);
       case "resume" -> ops.resume(id, database, actor);
       case "retry" -> ops.retry(id, database, actor);
-      case "cancel" -> database.isPresent() ? null : ops.cancel(id, actor);
-      case "approve" -> database.isPresent() ? null : ops.approve(id, actor);
-      case "rollback" -> database.isPresent() ? null : ops.rollback(id, actor);
+      case "cancel" -> ops.cancel(id, actor);
+      case "approve" -> ops.approve(id, actor);
+      case "rollback" -> ops.rollback(id, actor);
       default -> throw new IllegalArgumentException(action);
     };
-    if (result == null) {
-      ApiError.badRequest("bad-parameter", action + " applies to the whole plan: drop ?database=").send(ctx);
-      return;
-    }
     result.onSuccess(r -> answered(ctx, actor, action, id, database, r)).onFailure(e -> failed(ctx, e));
   }
 
@@ -239,7 +243,7 @@ final class PlanRoutes {
 
   private static boolean isJson(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
-    return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json");
+    return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json");
   }
 
   private static boolean parsesAsJson(String text) {

@@ -109,7 +109,12 @@ final class ApiClient {
     }
   }
 
+  /** {@code ConnectException: Connection refused}: the JDK client often puts the reason in the cause. */
   private static String describe(IOException e) {
-    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    Throwable t = e;
+    while (t.getMessage() == null && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return e.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
   }
 }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
     footerHeading = "%nExamples:%n",
     footer = {"  tidemark plans", "  tidemark plans --output json | jq '.plans[] | select(.state == \"failed\")'"})
 public final class PlansCommand extends RemoteCommand {
-  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
+      description = "table or json (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
   @Override

@@ -2,7 +2,7 @@ package io.tidemark.daemon.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code tidemark rollback ID}: Roll a plan back before contract: undo its expand steps in reverse order on every database. */
+/** {@code tidemark rollback ID}: undoes the plan's expand steps in reverse order on every database. */
 @Command(name = "rollback", mixinStandardHelpOptions = true,
     description = "Roll a plan back before contract: undo its expand steps in reverse order on every database.",
     footerHeading = "%nExamples:%n", footer = {

@@ -15,7 +15,8 @@ public final class StatusCommand extends RemoteCommand {
   @Parameters(paramLabel = "ID", description = "The plan id.")
   String id;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
+      description = "table or json (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
   @Override

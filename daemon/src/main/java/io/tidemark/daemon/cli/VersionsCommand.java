@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
     footer = {"  tidemark versions", "  tidemark versions -o json",
         "%nExit codes: 0 every database answered, 1 a database could not be read or the daemon is unreachable."})
 public final class VersionsCommand extends RemoteCommand {
-  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "FORMAT",
+      description = "table or json (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
   @Override

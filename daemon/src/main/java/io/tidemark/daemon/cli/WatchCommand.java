@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code tidemark watch ID}: polls the plan and shows one progress line per database (phase, state, bar,
  * rows, rate, ETA, throttle reason). On a terminal ({@code System.console() != null}) the block is redrawn
- * in place; otherwise (a pipe, a CI log) it is printed again, as plain lines, whenever a line changed. Ends when the plan completes, waits for approval, is cancelled or rolled back
+ * in place; otherwise (a pipe, a CI log) it is printed again, as plain lines, whenever a line changed. Ends
+ * when the plan completes, waits for approval, is cancelled or rolled back
  * (exit 0) or fails (exit 1).
  */
 @Command(name = "watch", mixinStandardHelpOptions = true,
@@ -71,7 +72,8 @@ public final class WatchCommand extends RemoteCommand {
         table.row(d.path("database").asText(), d.path("phase").asText(), d.path("state").asText(),
             d.path("current-step").isNull() ? "" : d.path("current-step").asText(), "", "", "", "");
       } else {
-        table.row(d.path("database").asText(), d.path("phase").asText(), d.path("state").asText(), bar(b.path("ratio").asDouble()),
+        table.row(d.path("database").asText(), d.path("phase").asText(), d.path("state").asText(),
+            bar(b.path("ratio").asDouble()),
             b.path("rows-done").asLong() + "/" + b.path("rows-estimated").asLong(),
             Math.round(b.path("rows-per-second").asDouble()) + "/s", eta(b.path("eta-seconds")),
             b.path("throttle-reason").isNull() ? "" : b.path("throttle-reason").asText());

@@ -142,7 +142,8 @@ final class StepRun {
   }
 
   private Future<StepResult> onDedicated(PgConnection conn, NonTransactionalDdl d, ProbeState state, int n) {
-    return setTimeouts(conn, SET_SESSION_TIMEOUTS)
+    Duration lockTimeout = d.buildsIndex() ? ctx.ddl().indexBuildLockTimeout() : ctx.ddl().lockTimeout();
+    return setTimeouts(conn, SET_SESSION_TIMEOUTS, lockTimeout)
         .compose(v -> state == ProbeState.INVALID ? dropInvalid(conn, d.dropInvalid().get(), n) : Future.succeededFuture())
         .compose(v -> timed(n, d.sql(), () -> withProgress(conn, d.sql())))
         .map(v -> result(StepResult.Outcome.APPLIED));
@@ -224,7 +225,11 @@ final class StepRun {
   // --- attempts, retries, results -------------------------------------------------------------------------
 
   private Future<Void> setTimeouts(SqlClient client, String sql) {
-    Tuple values = Tuple.of(millis(ctx.ddl().lockTimeout()), millis(ctx.ddl().statementTimeout()));
+    return setTimeouts(client, sql, ctx.ddl().lockTimeout());
+  }
+
+  private Future<Void> setTimeouts(SqlClient client, String sql, Duration lockTimeout) {
+    Tuple values = Tuple.of(millis(lockTimeout), millis(ctx.ddl().statementTimeout()));
     return client.preparedQuery(sql).execute(values).mapEmpty();
   }
 

@@ -17,8 +17,8 @@ import java.util.OptionalLong;
  * Runs on the caller's context.
  */
 public final class Leases {
-  private static final String CLAIM = "INSERT INTO tidemark.leases (plan_id, database, owner, fencing_token, expires_at)"
-      + " VALUES ($1, $2, $3, 1, now() + make_interval(secs => $4::double precision / 1000))"
+  private static final String CLAIM = "INSERT INTO tidemark.leases"
+      + " (plan_id, database, owner, fencing_token, expires_at) VALUES ($1, $2, $3, 1, now() + make_interval(secs => $4::double precision / 1000))"
       + " ON CONFLICT (plan_id, database) DO UPDATE SET owner = EXCLUDED.owner,"
       + " fencing_token = tidemark.leases.fencing_token + 1, expires_at = EXCLUDED.expires_at"
       + " WHERE tidemark.leases.expires_at < now() OR tidemark.leases.owner = EXCLUDED.owner"

@@ -12,8 +12,8 @@ import java.util.OptionalDouble;
 
 /**
  * The meters of one backfill ({@code plan, database, table}): rows counter, estimate, ratio, ETA, batch size,
- * batch-duration histogram and one throttle gauge per reason. Fed by samples of the runner's progress
- * snapshot; readers get a consistent {@link Snapshot}. Thread-safe: the state is one immutable record swapped
+ * batch-duration histogram and one throttle gauge per reason. Fed by every batch this daemon commits and by
+ * samples of the runner's progress snapshot; readers get a consistent {@link Snapshot}. Thread-safe: the state is one immutable record swapped
  * whole; samples come from one context at a time.
  *
  * <p>The histogram's buckets span 10 ms to 60 s: batches aim at {@code target-batch-duration} (250 ms by
@@ -56,39 +56,37 @@ public final class BackfillMeter {
   }
 
   /**
-   * One sample of the runner's progress snapshot: {@code done} keys of {@code estimated} at
-   * {@code rowsPerSecond}, {@code batchCount} batches so far (checkpointed runs included), the last batch's
-   * duration, the batch size and the throttle reason holding it back, if any.
-   *
-   * <p>The rows counter is raised to {@code done}, so it counts every row the backfill has done whichever run
-   * or daemon did it (a daemon taking a backfill over mid-way jumps once to the checkpoint). Batches committed
-   * since the last sample go into the histogram with the last batch's duration: exact while samples are more
-   * frequent than batches, an approximation of the ones in between otherwise.
+   * A batch this daemon committed: {@code keys} walked in {@code took}. The rows counter counts keys walked
+   * (like the ratio and the rows/s cap), so summed over daemons it is the backfill's progress even when a
+   * lease moved mid-way; the batch-rows gauge shows the batch's size.
    */
-  public void sample(long done, long estimated, double rowsPerSecond, long batchCount, Duration lastBatch,
-      long batchRows, Optional<String> throttle) {
+  public void batch(long keys, Duration took) {
+    rows.increment(keys);
+    batches.record(took);
     State s = state;
-    if (done > s.done) {
-      rows.increment(done - s.done);
-    }
-    for (long b = s.batches; b < batchCount; b++) {
-      batches.record(lastBatch);
-    }
+    state = new State(s.done, s.estimated, keys, s.rate, s.throttle, s.finished);
+  }
+
+  /**
+   * One sample of the runner's progress snapshot: {@code done} keys (checkpointed runs included) of
+   * {@code estimated} at {@code rowsPerSecond}, and the throttle reason holding it back, if any.
+   */
+  public void sample(long done, long estimated, double rowsPerSecond, Optional<String> throttle) {
+    State s = state;
     long newDone = Math.max(done, s.done);
-    state = new State(newDone, Math.max(estimated, newDone), batchRows, rowsPerSecond, Math.max(batchCount, s.batches),
-        throttle, false);
+    state = new State(newDone, Math.max(estimated, newDone), s.batchRows, rowsPerSecond, throttle, s.finished);
   }
 
   /** The reason holding the backfill back now ({@link #REASONS}), or empty when it runs freely. */
   public void throttled(Optional<String> reason) {
     State s = state;
-    state = new State(s.done, s.estimated, s.batchRows, s.rate, s.batches, reason, s.finished);
+    state = new State(s.done, s.estimated, s.batchRows, s.rate, reason, s.finished);
   }
 
   /** The backfill walked everything: the ratio is 1 and the ETA 0 from now on, the throttle gauges 0. */
   public void finished() {
     State s = state;
-    state = new State(s.done, s.done, s.batchRows, s.rate, s.batches, Optional.empty(), true);
+    state = new State(s.done, s.done, s.batchRows, s.rate, Optional.empty(), true);
   }
 
   Snapshot snapshot(String database, String table) {
@@ -101,9 +99,9 @@ public final class BackfillMeter {
   public record Snapshot(String database, String table, long rowsDone, long rowsEstimated, double ratio,
       double rowsPerSecond, OptionalDouble etaSeconds, Optional<String> throttleReason, boolean finished) {}
 
-  private record State(long done, long estimated, long batchRows, double rate, long batches,
-      Optional<String> throttle, boolean finished) {
-    static final State START = new State(0, 0, 0, 0, 0, Optional.empty(), false);
+  private record State(long done, long estimated, long batchRows, double rate, Optional<String> throttle,
+      boolean finished) {
+    static final State START = new State(0, 0, 0, 0, Optional.empty(), false);
 
     /** {@code done / estimated}; 0 while the estimate is unknown (a never-analyzed table); 1 when finished. */
     double ratio() {

@@ -20,9 +20,10 @@ import org.slf4j.MDC;
  * Wraps the daemon's step runner to feed {@link TidemarkMetrics} and to tag log lines, without the runners
  * knowing about either. For a DDL step every statement attempt the runner logs counts in
  * {@code tidemark_ddl_attempts_total} (and one ending in {@code 55P03} in
- * {@code tidemark_ddl_lock_timeouts_total}). For a backfill step the engine's progress snapshot is sampled
- * every {@link #SAMPLE_MS} ms while the step runs (see {@link BackfillMeter#sample}); when the step completes
- * the ratio is 1.
+ * {@code tidemark_ddl_lock_timeouts_total}). For a backfill step the engine's progress snapshot (estimate,
+ * rate, throttle reason) is sampled every {@link #SAMPLE_MS} ms and whenever the step logs a batch; when the
+ * step completes the ratio is 1. Rows and batch durations come from the engine's batch listener
+ * ({@link TidemarkMetrics#batchCommitted}).
  *
  * <p>Logs a start and end line per step with MDC {@code plan}, {@code database}, {@code step} set around them
  * and around the delegate's synchronous part (Vert.x does not carry MDC across callbacks). Runs on the
@@ -54,8 +55,10 @@ public final class MeteredStepRunner implements StepRunner {
     log.info(LOG, "step started: {}", step.description());
     Future<StepOutcome> run = step.action() instanceof StepAction.Backfill backfill
         ? runBackfill(step, backfill.spec(), ctx, log)
-        : log.around(() -> delegate.run(step, ddlContext(step, ctx)));
-    return run.onComplete(ar -> log.info(LOG, "step ended: {}", ar.succeeded() ? describe(ar.result()) : ar.cause().toString()));
+        : log.around(() -> delegate.run(step, ddlContext(step, ctx)))
+            .andThen(ar -> indexDone(ctx, step, ar.succeeded() ? ar.result() : null));
+    return run.onComplete(ar -> log.info(LOG, "step ended: {}",
+        ar.succeeded() ? describe(ar.result()) : ar.cause().toString()));
   }
 
   private Future<StepOutcome> runBackfill(CompiledStep step, BackfillSpec spec, StepContext ctx, StepLogContext log) {
@@ -68,15 +71,10 @@ public final class MeteredStepRunner implements StepRunner {
 
   private void sample(StepContext ctx, BackfillMeter meter) {
     progress.progress(ctx.planId(), ctx.database().name()).ifPresent(p -> meter.sample(p.rowsDone(), p.rowsEstimated(),
-        p.rowsPerSecond(), p.batches(), p.lastBatchDuration(), p.batchRows(),
-        p.throttle().map(t -> t.signal().label())));
+        p.rowsPerSecond(), p.throttle().map(t -> t.signal().label())));
   }
 
-  /**
-   * The backfill's statement log, sampling once more on each report: the runner reports its summary when
-   * the run ended, with the final progress still readable, so the last batches between two timer samples
-   * are counted too.
-   */
+  /** The backfill's statement log, sampling on each report (every committed batch is one) for fresh numbers. */
   private StepContext backfillContext(StepContext ctx, BackfillMeter meter) {
     StatementLog log = (sql, millis, outcome, sqlState, message) -> {
       sample(ctx, meter);
@@ -84,6 +82,12 @@ public final class MeteredStepRunner implements StepRunner {
     };
     return new StepContext(ctx.vertx(), ctx.planId(), ctx.database(), ctx.pool(), ctx.defaults(), ctx.stop(),
         ctx.throttle(), log);
+  }
+
+  private void indexDone(StepContext ctx, CompiledStep step, StepOutcome outcome) {
+    if (outcome instanceof StepOutcome.Completed) {
+      metrics.stepCompleted(ctx.planId(), ctx.database().name(), step.id());
+    }
   }
 
   private static void ended(BackfillMeter meter, StepOutcome outcome) {

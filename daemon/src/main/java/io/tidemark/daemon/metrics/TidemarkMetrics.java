@@ -17,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.tidemark.backfill.CommittedBatch;
 import io.tidemark.daemon.ops.PlanOperations;
 import java.time.Duration;
 import java.util.Collection;
@@ -90,6 +91,11 @@ public final class TidemarkMetrics implements AutoCloseable {
         k -> new BackfillMeter(registry, Tags.of("plan", plan, "database", database, "table", table)));
   }
 
+  /** A backfill batch committed on this daemon (the engine's batch listener; an event loop, never blocks). */
+  public void batchCommitted(CommittedBatch b) {
+    backfill(b.planId(), b.database(), b.table()).batch(b.keys(), b.duration());
+  }
+
   /** The latest progress of every backfill this daemon ran, for {@code GET /plans/{id}}. */
   public Collection<BackfillMeter.Snapshot> backfills(String plan) {
     return backfills.entrySet().stream().filter(e -> e.getKey().plan().equals(plan))
@@ -115,6 +121,14 @@ public final class TidemarkMetrics implements AutoCloseable {
     Gauge.builder("tidemark.index.build.progress.ratio", holder, h -> h.ratio)
         .description("CREATE INDEX CONCURRENTLY progress, 0..1")
         .tags("plan", plan, "database", database, "step", step).register(registry);
+  }
+
+  /** A step whose index build was reported completed: its ratio is 1 (the last poll may have seen less). */
+  void stepCompleted(String plan, String database, String step) {
+    IndexProgress holder = indexes.get(plan + "\0" + database + "\0" + step);
+    if (holder != null) {
+      holder.ratio = 1.0;
+    }
   }
 
   @Override

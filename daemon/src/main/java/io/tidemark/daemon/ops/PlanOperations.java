@@ -49,7 +49,8 @@ public final class PlanOperations {
       + " last_error = NULL, updated_at = now() WHERE id = $1";
   private static final String RESET_DATABASES = "UPDATE tidemark.plan_databases SET phase = $2, state = 'pending',"
       + " current_step = NULL, paused = false, last_error = NULL, updated_at = now() WHERE plan_id = $1";
-  private static final String APPROVED = "UPDATE tidemark.plans SET approved_by = $2, approved_at = now() WHERE id = $1";
+  private static final String APPROVED = "UPDATE tidemark.plans SET approved_by = $2, approved_at = now()"
+      + " WHERE id = $1";
   private static final String RETRY_DATABASE = "UPDATE tidemark.plan_databases SET state = 'pending',"
       + " last_error = NULL, updated_at = now() WHERE plan_id = $1 AND database = $2 AND state = 'failed'";
   private static final String RETRY_STEPS = "UPDATE tidemark.step_states SET state = 'pending', updated_at = now()"
@@ -81,7 +82,8 @@ public final class PlanOperations {
 
   public Future<ActionResult<PlanState>> pause(String planId, Optional<String> database, String actor) {
     if (database.isPresent()) {
-      return onDatabase(planId, database.get(), actor, "pause", (conn, plan) -> setPaused(conn, plan, database.get(), true));
+      return onDatabase(planId, database.get(), actor, "pause",
+          (conn, plan) -> setPaused(conn, plan, database.get(), true));
     }
     return onPlan(planId, actor, "pause", (conn, plan, dbs) -> PAUSABLE.contains(plan.state())
         ? setState(conn, plan, PlanState.PAUSED, plan.state())
@@ -90,7 +92,8 @@ public final class PlanOperations {
 
   public Future<ActionResult<PlanState>> resume(String planId, Optional<String> database, String actor) {
     if (database.isPresent()) {
-      return onDatabase(planId, database.get(), actor, "resume", (conn, plan) -> setPaused(conn, plan, database.get(), false));
+      return onDatabase(planId, database.get(), actor, "resume",
+          (conn, plan) -> setPaused(conn, plan, database.get(), false));
     }
     return onPlan(planId, actor, "resume", (conn, plan, dbs) -> plan.state() == PlanState.PAUSED
         ? setState(conn, plan, plan.resumeState().orElse(PlanState.running(plan.phase())), null)
@@ -175,7 +178,8 @@ public final class PlanOperations {
       Tuple row = Tuple.of(plan.id(), plan.databases().get(i), i);
       chain = chain.compose(v -> conn.preparedQuery(INSERT_DATABASE).execute(row));
     }
-    return chain.compose(v -> EventLog.append(conn, NewEvent.action(plan.id(), null, actor, "submit", plan.contentHash())))
+    return chain
+        .compose(v -> EventLog.append(conn, NewEvent.action(plan.id(), null, actor, "submit", plan.contentHash())))
         .map(v -> new ActionResult.Done<>(new SubmitReceipt(plan.id(), plan.contentHash(), true)));
   }
 
@@ -208,18 +212,22 @@ public final class PlanOperations {
     return beforeContract && ROLLBACKABLE.contains(plan.state()) && pausedBeforeContract;
   }
 
-  private Future<ActionResult<PlanState>> setState(SqlConnection conn, PlanRecord plan, PlanState to, PlanState resume) {
-    return conn.preparedQuery(SET_STATE).execute(Tuple.of(plan.id(), to.wireName(), resume == null ? null : resume.wireName()))
+  private Future<ActionResult<PlanState>> setState(SqlConnection conn, PlanRecord plan, PlanState to,
+      PlanState resume) {
+    String resumeName = resume == null ? null : resume.wireName();
+    return conn.preparedQuery(SET_STATE).execute(Tuple.of(plan.id(), to.wireName(), resumeName))
         .map(v -> done(to));
   }
 
-  private Future<ActionResult<PlanState>> startPhase(SqlConnection conn, PlanRecord plan, PlanState to, RunPhase phase) {
+  private Future<ActionResult<PlanState>> startPhase(SqlConnection conn, PlanRecord plan, PlanState to,
+      RunPhase phase) {
     return conn.preparedQuery(START_PHASE).execute(Tuple.of(plan.id(), to.wireName(), phase.wireName()))
         .compose(v -> conn.preparedQuery(RESET_DATABASES).execute(Tuple.of(plan.id(), phase.wireName())))
         .map(v -> done(to));
   }
 
-  private Future<ActionResult<PlanState>> setPaused(SqlConnection conn, PlanRecord plan, String database, boolean paused) {
+  private Future<ActionResult<PlanState>> setPaused(SqlConnection conn, PlanRecord plan, String database,
+      boolean paused) {
     if (plan.state().isTerminal()) {
       return conflict(plan, paused ? "pause" : "resume");
     }
@@ -233,9 +241,13 @@ public final class PlanOperations {
 
   private Future<ActionResult<PlanState>> onDatabase(String planId, String database, String actor, String kind,
       DatabaseAction action) {
-    return onPlan(planId, database, actor, kind, (conn, plan, dbs) -> dbs.stream().anyMatch(d -> d.database().equals(database))
+    return onPlan(planId, database, actor, kind, (conn, plan, dbs) -> hasDatabase(dbs, database)
         ? action.apply(conn, plan)
         : Future.succeededFuture(new ActionResult.NotFound<>(planId, database)));
+  }
+
+  private static boolean hasDatabase(List<DatabaseRecord> dbs, String database) {
+    return dbs.stream().anyMatch(d -> d.database().equals(database));
   }
 
   private Future<ActionResult<PlanState>> onPlan(String planId, String database, String actor, String kind,

@@ -122,7 +122,9 @@ final class DatabaseDriver {
     if (r != null && r.state() == StepState.DONE) {
       return next(steps, i + 1, recorded);
     }
-    return runStep(k).compose(end -> end.isPresent() ? Future.succeededFuture(end.get()) : next(steps, i + 1, recorded));
+    return runStep(k).compose(end -> end.isPresent()
+        ? Future.succeededFuture(end.get())
+        : next(steps, i + 1, recorded));
   }
 
   /** Empty when the step completed and the next one should run. */
@@ -188,6 +190,10 @@ final class DatabaseDriver {
     if (e instanceof LeaseLostException) {
       LOG.warn("{}; stopping", e.getMessage());
       return Future.succeededFuture(End.LOST);
+    }
+    if (!Faults.isTransient(e) && !stop.requested()) {
+      // e.g. the target refuses CREATE SCHEMA tidemark: no retry will help, the operator must see it.
+      return fail("prepare", String.valueOf(e.getMessage()), Faults.sqlState(e)).otherwise(End.STOPPED);
     }
     LOG.warn("plan {} database {}: stopping after {}", plan.id(), fence.database(), e.toString());
     return Future.succeededFuture(End.STOPPED);

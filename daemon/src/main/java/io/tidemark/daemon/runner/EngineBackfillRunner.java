@@ -6,30 +6,45 @@ import io.tidemark.backfill.BackfillProgress;
 import io.tidemark.backfill.BackfillResult;
 import io.tidemark.backfill.BackfillRun;
 import io.tidemark.backfill.BackfillState;
+import io.tidemark.backfill.CommittedBatch;
+import io.tidemark.backfill.ServerBudget;
 import io.tidemark.backfill.throttle.ThrottleControls;
 import io.tidemark.planner.CompiledStep;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Backfill steps through the {@link BackfillEngine} (keyset batches, checkpoint in each batch's transaction,
  * throttle signals, server budget). While a run goes, the driver's stop request and the operator's runtime
  * throttle are handed to the run every {@link #WATCH_MS} ms; the engine applies them at its next batch
- * boundary, so a pause lands there and the next start resumes from the checkpoint. Progress snapshots of
- * running backfills are kept for the API and metrics. The engine's {@code BackfillException} reaches the
- * driver as is (its cause tells a lost connection from a bad expression).
+ * boundary, so a pause lands there and the next start resumes from the checkpoint. Every committed batch is
+ * written to the event log under the driver's lease and passed on to {@code onBatch} (metrics). Progress
+ * snapshots of running backfills are kept for the API and metrics. The engine's {@code BackfillException}
+ * reaches the driver as is (its cause tells a lost connection from a bad expression).
  */
 public final class EngineBackfillRunner implements StepRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(EngineBackfillRunner.class);
   private static final long WATCH_MS = 50;
   private static final String OPERATOR = "operator";
 
   private final BackfillEngine engine;
   private final Map<String, BackfillRun> running = new ConcurrentHashMap<>();
+  private final Map<String, StatementLog> logs = new ConcurrentHashMap<>();
 
-  public EngineBackfillRunner(BackfillEngine engine) {
-    this.engine = engine;
+  /** One engine for the daemon: {@code budget} is shared by all its backfills. */
+  public EngineBackfillRunner(Vertx vertx, ServerBudget budget, Consumer<CommittedBatch> onBatch) {
+    this.engine = new BackfillEngine(vertx, budget, b -> batchCommitted(b, onBatch));
+  }
+
+  /** Closes the engine; stop the runs first. */
+  public Future<Void> close() {
+    return engine.close();
   }
 
   /** The progress of the backfill running for (plan, database) on this daemon, if one is. Any thread. */
@@ -44,15 +59,27 @@ public final class EngineBackfillRunner implements StepRunner {
     long planRate = job.controls().backfill().maxRowsPerSecond();
     apply(job.controls(), ctx.throttle().get(), planRate);
     String key = ctx.planId() + "/" + ctx.database().name();
+    logs.put(key, ctx.log());
     BackfillRun run = engine.start(job);
     running.put(key, run);
     long watch = ctx.vertx().setPeriodic(WATCH_MS, id -> watch(run, ctx, planRate));
     return run.completion()
         .andThen(ar -> ctx.vertx().cancelTimer(watch))
+        .andThen(ar -> running.remove(key, run))
+        .andThen(ar -> logs.remove(key))
         .compose(result -> logged(step, ctx, result))
-        .andThen(ar -> running.remove(key, run)) // after the log: its listeners may still read the final progress
         .map(result -> result.state() == BackfillState.DONE
             ? new StepOutcome.Completed(false) : new StepOutcome.Stopped());
+  }
+
+  private void batchCommitted(CommittedBatch b, Consumer<CommittedBatch> next) {
+    StatementLog log = logs.get(b.planId() + "/" + b.database());
+    if (log != null) {
+      log.statement("batch of " + b.stepId() + " on " + b.schema() + "." + b.table(), b.duration().toMillis(), "ok",
+              null, b.keys() + " keys, " + b.rowsUpdated() + " rows updated")
+          .onFailure(e -> LOG.debug("batch of {} not logged: {}", b.planId(), e.toString()));
+    }
+    next.accept(b);
   }
 
   private static void watch(BackfillRun run, StepContext ctx, long planRate) {

@@ -21,16 +21,30 @@ public final class ExecutorDdlRunner implements StepRunner {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorDdlRunner.class);
 
   private final StepExecutor executor;
+  private final IndexProgressSink indexProgress;
+
+  /** Where {@code CREATE INDEX CONCURRENTLY} progress (0..1) goes while a build runs, e.g. the metrics. */
+  @FunctionalInterface
+  public interface IndexProgressSink {
+    void report(String planId, String database, String stepId, double ratio);
+  }
 
   public ExecutorDdlRunner(StepExecutor executor) {
+    this(executor, (plan, database, step, ratio) -> { });
+  }
+
+  public ExecutorDdlRunner(StepExecutor executor, IndexProgressSink indexProgress) {
     this.executor = executor;
+    this.indexProgress = indexProgress;
   }
 
   @Override
   public Future<StepOutcome> run(CompiledStep step, StepContext ctx) {
     ExecutionContext ec = ExecutionContext.of(PgConnections.options(ctx.database(), "tidemark/ddl"),
             ctx.defaults().ddl(), ctx.planId(), step.id())
-        .withAttemptListener(a -> record(ctx, a));
+        .withAttemptListener(a -> record(ctx, a))
+        .withIndexProgressListener(p -> indexProgress.report(ctx.planId(), ctx.database().name(), step.id(),
+            p.ratio()), ExecutionContext.DEFAULT_PROGRESS_INTERVAL);
     return executor.execute(step, ec)
         .map(r -> new StepOutcome.Completed(r.outcome() == StepResult.Outcome.ALREADY_DONE));
   }

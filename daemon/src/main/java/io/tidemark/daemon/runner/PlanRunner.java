@@ -171,14 +171,19 @@ public final class PlanRunner extends VerticleBase {
   private Future<Map<String, String>> preflight(PlanRecord plan) {
     Map<String, String> problems = new HashMap<>();
     List<Future<PreflightReport>> checks = plan.compiled().databases().stream()
-        .map(db -> preflight.check(plan.compiled(), db, PgConnections.options(config.database(db), "tidemark/preflight"))
-            .onSuccess(r -> {
-              if (!r.ok()) {
-                problems.put(db, r.problems().stream().map(Object::toString).collect(Collectors.joining("; ")));
-              }
-            }))
+        .map(db -> preflight(plan, db).onSuccess(r -> noteProblems(problems, db, r)))
         .toList();
     return Future.all(checks).map(problems);
+  }
+
+  private Future<PreflightReport> preflight(PlanRecord plan, String db) {
+    return preflight.check(plan.compiled(), db, PgConnections.options(config.database(db), "tidemark/preflight"));
+  }
+
+  private static void noteProblems(Map<String, String> problems, String db, PreflightReport report) {
+    if (!report.ok()) {
+      problems.put(db, report.problems().stream().map(Object::toString).collect(Collectors.joining("; ")));
+    }
   }
 
   private Future<Decision> decide(SqlConnection conn, String planId, Map<String, String> preflightProblems) {
@@ -205,7 +210,8 @@ public final class PlanRunner extends VerticleBase {
     Optional<DatabaseRecord> failed = dbs.stream().filter(d -> d.state() == DatabaseState.FAILED).findFirst();
     if (failed.isPresent() && s != PlanState.FAILED) {
       String cause = failed.get().database() + ": " + failed.get().lastError().orElse("failed");
-      return transition(conn, plan, PlanState.FAILED, plan.phase(), cause, "failed", failed.get().database());
+      // The "failed" hook already ran for the database, on the daemon that drove it (see driverEnded).
+      return transition(conn, plan, PlanState.FAILED, plan.phase(), cause, null, failed.get().database());
     }
     if (failed.isEmpty() && s == PlanState.FAILED) {
       // Every failed database was retried (e.g. while the plan was paused): the plan runs its phase again.
@@ -313,6 +319,9 @@ public final class PlanRunner extends VerticleBase {
     drivers.remove(key);
     driving.remove(key);
     LOG.info("plan {} database {}: {}", plan.id(), fence.database(), end);
+    if (end == DatabaseDriver.End.FAILED) {
+      hooks.fire("failed", plan.id(), fence.database(), plan.phase().wireName());
+    }
     tick();
   }
 

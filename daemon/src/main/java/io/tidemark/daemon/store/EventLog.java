@@ -21,7 +21,8 @@ public final class EventLog {
       + ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
   private static final String APPEND_FENCED = "INSERT INTO tidemark.events (" + COLUMNS + ", fencing_token)"
       + " SELECT $1, $2, $5, $3, $6, $7, $8, $9, $10, $11, $4 WHERE " + Fence.HOLDS;
-  private static final String READ = "SELECT * FROM tidemark.events WHERE plan_id = $1 AND id > $2 ORDER BY id LIMIT $3";
+  private static final String READ = "SELECT * FROM tidemark.events WHERE plan_id = $1 AND id > $2"
+      + " ORDER BY id LIMIT $3";
 
   private EventLog() {}
 
@@ -35,7 +36,9 @@ public final class EventLog {
     return client.preparedQuery(APPEND_FENCED).execute(Tuple.from(new Object[] {fence.planId(), fence.database(),
         fence.owner(), fence.token(), e.stepId(), e.kind(), e.statement(), e.durationMillis(), e.outcome(),
         e.sqlState(), e.message()}))
-        .compose(rs -> rs.rowCount() == 1 ? Future.succeededFuture() : Future.failedFuture(new LeaseLostException(fence)));
+        .compose(rs -> rs.rowCount() == 1
+            ? Future.succeededFuture()
+            : Future.failedFuture(new LeaseLostException(fence)));
   }
 
   /** Events of a plan after {@code afterId}, oldest first, at most {@code limit}. */

@@ -20,7 +20,8 @@ public record NewEvent(
     return new NewEvent(planId, database, null, actor, kind, null, null, "ok", null, message);
   }
 
-  public static NewEvent work(String planId, String database, String stepId, String actor, String kind, String message) {
+  public static NewEvent work(String planId, String database, String stepId, String actor, String kind,
+      String message) {
     return new NewEvent(planId, database, stepId, actor, kind, null, null, null, null, message);
   }
 

@@ -63,9 +63,13 @@ public final class PlanCodec {
         .put("action", action(s.action()))
         .put("reversibility", s.reversibility().name())
         .put("inverse", steps(s.inverse()));
-    s.probe().ifPresent(p -> o.put("probe", new JsonObject().put("sql", p.sql()).put("params", new JsonArray(p.params()))));
+    s.probe().ifPresent(p -> o.put("probe", probe(p)));
     s.unsafeReason().ifPresent(r -> o.put("unsafeReason", r));
     return o;
+  }
+
+  private static JsonObject probe(Probe p) {
+    return new JsonObject().put("sql", p.sql()).put("params", new JsonArray(p.params()));
   }
 
   private static JsonObject action(StepAction action) {

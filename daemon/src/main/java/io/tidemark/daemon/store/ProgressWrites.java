@@ -30,8 +30,8 @@ public final class ProgressWrites {
   private static final String DATABASE_DONE = "UPDATE tidemark.plan_databases"
       + " SET state = 'done', current_step = NULL, last_error = NULL, updated_at = now()"
       + " WHERE plan_id = $1 AND database = $2 AND phase = $5 AND state = 'running' AND " + Fence.HOLDS;
-  private static final String DATABASE_RELEASED = "UPDATE tidemark.plan_databases SET state = 'pending', updated_at = now()"
-      + " WHERE plan_id = $1 AND database = $2 AND phase = $5 AND state = 'running' AND " + Fence.HOLDS;
+  private static final String DATABASE_RELEASED = "UPDATE tidemark.plan_databases"
+      + " SET state = 'pending', updated_at = now() WHERE plan_id = $1 AND database = $2 AND phase = $5 AND state = 'running' AND " + Fence.HOLDS;
 
   private ProgressWrites() {}
 

@@ -40,7 +40,8 @@ final class ApiFixture {
         + "databases = [" + databases + "]\n"
         + "rollout { canary = 1, parallel = 2 }\n"
         + "contract.approval = required\n"
-        + "expand = [ { op = add_column, table = users, column = " + column + ", type = text } ]\n"
+        + "expand = [ { op = add_column, table = users, column = " + column + ", type = text }\n"
+        + "  { op = create_index, table = users, name = users_" + column + "_idx, columns = [" + column + "] } ]\n"
         + "migrate = [ { op = backfill, table = users, set = \"" + column + " = CASE WHEN is_active THEN 'active'"
         + " ELSE 'inactive' END, touched = touched + 1\", where = \"" + column + " IS NULL\", max-rows-per-second = " + rate
         + ", min-batch-rows = 100, max-batch-rows = 100 } ]\n"

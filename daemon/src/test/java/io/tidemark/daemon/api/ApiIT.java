@@ -182,7 +182,12 @@ class ApiIT {
     Answer pause = send(port, "POST", "/plans/no-such-plan/pause", OPERATOR, null, null);
     assertThat(pause.status()).isEqualTo(404);
     assertThat(error(pause)).isEqualTo("not-found");
-    assertThat(send(port, "GET", "/no/such/route", VIEWER, null, null).status()).isEqualTo(404);
+    Answer noRoute = send(port, "GET", "/no/such/route", VIEWER, null, null);
+    assertThat(noRoute.status()).isEqualTo(404);
+    assertThat(error(noRoute)).isEqualTo("not-found");
+    Answer wrongMethod = send(port, "DELETE", "/plans", OPERATOR, null, null);
+    assertThat(wrongMethod.status()).isEqualTo(405);
+    assertThat(error(wrongMethod)).isEqualTo("method-not-allowed");
   }
 
   @Test

@@ -78,8 +78,23 @@ class CliEndToEndIT {
       await("plan state gauge", () -> gauge(MetricNames.PLAN_STATE, Map.of("plan", ID, "state", "awaiting-approval")) == 1.0);
       assertThat(gauge(MetricNames.PLAN_STATE, Map.of("plan", ID, "state", "migrating"))).isZero();
 
+      double ddlAttempts = scrape().samples(MetricNames.DDL_ATTEMPTS_TOTAL).stream()
+          .filter(s -> s.labels().get("plan").equals(ID) && s.labels().get("database").equals("authdb"))
+          .mapToDouble(PrometheusText.Sample::value).sum();
+      assertThat(ddlAttempts).as("expand DDL attempts on authdb").isGreaterThanOrEqualTo(2);
+      assertThat(scrape().families().keySet()).as("JVM, process and Vert.x pool metrics")
+          .contains("jvm_memory_used_bytes", "process_cpu_usage")
+          .anyMatch(name -> name.startsWith("vertx_pool_"));
+
       assertThat(cli(OPERATOR, "approve", ID).code()).isZero();
       fleet.awaitPlanState(ID, "completed", WAIT);
+      await("state gauges: plan completed, every step of authdb done", () -> {
+        List<String> current = scrape().samples(MetricNames.STEP_STATE).stream()
+            .filter(s -> s.labels().get("plan").equals(ID) && s.labels().get("database").equals("authdb"))
+            .filter(s -> s.value() == 1.0).map(s -> s.labels().get("state")).toList();
+        return current.size() >= 4 && current.stream().allMatch("done"::equals)
+            && gauge(MetricNames.PLAN_STATE, Map.of("plan", ID, "state", "completed")) == 1.0;
+      });
       fleet.assertUsersExact(ROWS);
 
       Run plans = cli(VIEWER, "plans");
@@ -131,11 +146,16 @@ class CliEndToEndIT {
   }
 
   private double gauge(String series, Map<String, String> labels) {
-    ApiFixture.Answer scrape = ApiFixture.send(port, "GET", "/metrics", null, null, null);
-    assertThat(scrape.status()).isEqualTo(200);
-    PrometheusText parsed = PrometheusText.parse(scrape.body());
+    PrometheusText parsed = scrape();
     return parsed.samples(series).stream().anyMatch(s -> s.labels().entrySet().containsAll(labels.entrySet()))
         ? parsed.value(series, labels) : Double.NaN;
+  }
+
+  /** {@code /metrics}, through the strict parser (which fails the test on any format violation). */
+  private PrometheusText scrape() {
+    ApiFixture.Answer scrape = ApiFixture.send(port, "GET", "/metrics", null, null, null);
+    assertThat(scrape.status()).isEqualTo(200);
+    return PrometheusText.parse(scrape.body());
   }
 
   private static void await(String what, java.util.function.BooleanSupplier condition) {

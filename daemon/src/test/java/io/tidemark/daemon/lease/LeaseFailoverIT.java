@@ -48,6 +48,8 @@ class LeaseFailoverIT {
               + " WHERE plan_id = 'ha' AND database = '" + db + "' AND kind = 'lease-acquired' AND actor = '"
               + survivor + "' AND at > '" + killedAt + "'");
           assertThat(takenAt).as("takeover of %s", db).isNotNull();
+          System.out.printf("%s taken over %d ms after the SIGKILL (lease %d ms)%n", db,
+              Duration.between(killedAt.toInstant(), takenAt.toInstant()).toMillis(), LEASE.toMillis());
           assertThat(Duration.between(killedAt.toInstant(), takenAt.toInstant())).isLessThan(LEASE.multipliedBy(2));
         }
       });

@@ -3,6 +3,7 @@ package io.tidemark.daemon.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tidemark.backfill.CommittedBatch;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -17,8 +18,9 @@ class MetricsScrapeTest {
   void scrapeIsStrictPrometheusTextWithTheSpecNames() {
     try (TidemarkMetrics metrics = new TidemarkMetrics()) {
       BackfillMeter meter = metrics.backfill("p1", "authdb", "users");
-      meter.sample(100, 1000, 50, 1, Duration.ofMillis(40), 100, Optional.empty());
-      meter.sample(250, 1000, 50, 2, Duration.ofMillis(300), 150, Optional.of("operator"));
+      meter.batch(100, Duration.ofMillis(40));
+      meter.batch(150, Duration.ofMillis(300));
+      meter.sample(250, 1000, 50, Optional.of("operator"));
       metrics.ddlAttempt("p1", "authdb", "expand[0]/add-column", true);
       metrics.ddlAttempt("p1", "authdb", "expand[0]/add-column", false);
       metrics.indexBuild("p1", "authdb", "expand[1]/create-index", 0.5);
@@ -57,7 +59,8 @@ class MetricsScrapeTest {
   void finishedBackfillShowsRatioOneAndNoThrottle() {
     try (TidemarkMetrics metrics = new TidemarkMetrics()) {
       BackfillMeter meter = metrics.backfill("p1", "authdb", "users");
-      meter.sample(3000, 5000, 100, 30, Duration.ofMillis(100), 100, Optional.of("max-rows-per-second"));
+      meter.batch(3000, Duration.ofMillis(100));
+      meter.sample(3000, 5000, 100, Optional.of("max-rows-per-second"));
       meter.finished();
 
       PrometheusText scrape = PrometheusText.parse(metrics.scrape());
@@ -65,6 +68,25 @@ class MetricsScrapeTest {
       assertThat(scrape.value(MetricNames.BACKFILL_PROGRESS_RATIO, USERS)).isEqualTo(1.0);
       assertThat(scrape.value(MetricNames.BACKFILL_ETA_SECONDS, USERS)).isZero();
       assertThat(scrape.samples(MetricNames.THROTTLE_ACTIVE)).allMatch(s -> s.value() == 0.0);
+    }
+  }
+
+  @Test
+  void committedBatchesCountKeysWalkedAndTheirDurations() {
+    try (TidemarkMetrics metrics = new TidemarkMetrics()) {
+      metrics.batchCommitted(new CommittedBatch("p1", "migrate[0]/backfill", "authdb", "public", "users", 500, 200,
+          Duration.ofMillis(120)));
+      metrics.batchCommitted(new CommittedBatch("p1", "migrate[0]/backfill", "authdb", "public", "users", 400, 400,
+          Duration.ofSeconds(3)));
+
+      PrometheusText scrape = PrometheusText.parse(metrics.scrape());
+
+      assertThat(scrape.value(MetricNames.BACKFILL_ROWS_TOTAL, USERS)).isEqualTo(900.0);
+      assertThat(scrape.value(MetricNames.BACKFILL_BATCH_ROWS, USERS)).isEqualTo(400.0);
+      assertThat(scrape.value(MetricNames.BACKFILL_BATCH_DURATION_SECONDS + "_bucket", with(USERS, "le", "0.25")))
+          .isEqualTo(1.0);
+      assertThat(scrape.value(MetricNames.BACKFILL_BATCH_DURATION_SECONDS + "_bucket", with(USERS, "le", "5.0")))
+          .isEqualTo(2.0);
     }
   }
 

@@ -50,7 +50,7 @@ class CrashRecoveryIT {
       oldSnapshot.close();
 
       // 3. mid-backfill, throttled so it is still running when killed.
-      get(ops.throttle(PLAN, new ThrottleChange(OptionalLong.of(1000), Optional.empty()), "oncall"));
+      get(ops.throttle(PLAN, new ThrottleChange(OptionalLong.of(600), Optional.empty()), "oncall"));
       daemon = ChildDaemon.start(fleet, "c1");
       awaitPartlyBackfilled(authdb);
       daemon.kill();
