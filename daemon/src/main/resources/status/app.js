@@ -161,13 +161,18 @@
       if (got.length === 0) {
         break;
       }
-      seen.list = seen.list.concat(got).slice(-EVENTS_SHOWN);
+      seen.list = seen.list.concat(got.filter((e) => !isBatch(e))).slice(-EVENTS_SHOWN);
       seen.after = got[got.length - 1].id;
       if (got.length < EVENTS_PAGE) {
         break;
       }
     }
     state.events.set(plan.id, seen);
+  }
+
+  /** A committed backfill batch (one event each, several a second): progress shows them better. */
+  function isBatch(e) {
+    return e.kind === 'statement' && String(e.statement || '').startsWith('batch of ');
   }
 
   // ---- rendering
@@ -300,7 +305,7 @@
     const seen = state.events.get(p.id);
     const events = seen ? seen.list.slice().reverse() : [];
     const details = el('details', { open: state.openEvents.has(p.id) },
-      el('summary', {}, `recent events (${events.length})`),
+      el('summary', {}, `recent events (${events.length}; backfill batches not listed)`),
       el('ol', { class: 'events' }, events.map(eventLine)));
     details.addEventListener('toggle', () => {
       if (details.open) {
