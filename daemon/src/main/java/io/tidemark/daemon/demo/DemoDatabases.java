@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.function.Function;
 
 /**
  * Creates, fills and drops the demo databases. Creating and dropping run on a connection to the server's
@@ -85,7 +86,7 @@ final class DemoDatabases {
         .mapEmpty();
   }
 
-  private <T> Future<T> onServer(java.util.function.Function<SqlConnection, Future<T>> work) {
+  private <T> Future<T> onServer(Function<SqlConnection, Future<T>> work) {
     return PgConnection.connect(vertx, PgConnections.options(server, APP_NAME))
         .compose(conn -> work.apply(conn).eventually(conn::close));
   }

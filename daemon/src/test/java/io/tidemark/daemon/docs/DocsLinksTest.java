@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,19 +54,19 @@ class DocsLinksTest {
     });
   }
 
-  private static java.util.Optional<String> check(Path doc, String target) throws IOException {
+  private static Optional<String> check(Path doc, String target) throws IOException {
     String file = target.contains("#") ? target.substring(0, target.indexOf('#')) : target;
     Path resolved = file.isEmpty() ? doc : doc.getParent().resolve(file).normalize();
     if (!Files.exists(resolved)) {
-      return java.util.Optional.of(ROOT.relativize(doc) + ": " + target + " (no such file)");
+      return Optional.of(ROOT.relativize(doc) + ": " + target + " (no such file)");
     }
     if (target.contains("#") && Files.isRegularFile(resolved) && resolved.toString().endsWith(".md")) {
       String fragment = target.substring(target.indexOf('#') + 1);
       if (!anchors(resolved).contains(fragment)) {
-        return java.util.Optional.of(ROOT.relativize(doc) + ": " + target + " (no such heading)");
+        return Optional.of(ROOT.relativize(doc) + ": " + target + " (no such heading)");
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   private static List<Path> documents() throws IOException {

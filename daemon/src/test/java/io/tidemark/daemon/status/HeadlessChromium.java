@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +128,7 @@ final class HeadlessChromium implements AutoCloseable {
         .put("deviceScaleFactor", 1).put("mobile", false));
     String png = call("Page.captureScreenshot", new JsonObject().put("format", "png")).getString("data");
     Files.createDirectories(file.getParent());
-    Files.write(file, java.util.Base64.getDecoder().decode(png));
+    Files.write(file, Base64.getDecoder().decode(png));
   }
 
   @Override
