@@ -44,6 +44,7 @@ class DemoIT {
     assertThat(notNullStatus).containsExactly("authdb: status NOT NULL, no is_active",
         "apidb: status NOT NULL, no is_active", "admindb: status NOT NULL, no is_active");
     assertThat(output).contains("status page:", "application:").doesNotContain("demo: could not");
+    assertThat(output).as("the application load never failed while the plan ran").contains("meanwhile: 0 errors");
     assertThat(demoDatabases(server)).isEmpty();
   }
 
