@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,7 +74,10 @@ public final class ApiServer {
     router.get("/health/ready").handler(ctx -> ready(ctx, state));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(openapi));
 
-    router.get("/").handler(auth.require(Role.VIEWER)).handler(ApiServer::statusPage);
+    // The status page (daemon/src/main/resources/status/) holds no data: it reads the API with the token the
+    // user types into it, so its files need none.
+    router.get("/").handler(ctx -> ctx.reroute("/status/index.html"));
+    router.route("/status/*").handler(StaticHandler.create("status"));
     router.post("/plans").handler(auth.require(Role.SUBMITTER)).handler(plans::submit);
     router.get("/plans").handler(auth.require(Role.VIEWER)).handler(plans::list);
     router.get("/plans/:id").handler(auth.require(Role.VIEWER)).handler(plans::get);
@@ -120,14 +124,6 @@ public final class ApiServer {
     } else {
       new ApiError(status, "bad-request", "the request could not be read", List.of()).send(ctx);
     }
-  }
-
-  /** The status page of issue 7; a placeholder until then. */
-  private static void statusPage(RoutingContext ctx) {
-    ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end("<!doctype html><html><head>"
-        + "<title>Tidemark</title></head><body><h1>Tidemark</h1><p>Plans: <a href=\"/plans\">/plans</a> (JSON),"
-        + " API: <a href=\"/openapi.yaml\">/openapi.yaml</a>, metrics: <a href=\"/metrics\">/metrics</a>.</p>"
-        + "</body></html>");
   }
 
   private static Buffer resource(String name) {

@@ -22,6 +22,7 @@ public final class TidemarkCommand {
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new TidemarkCommand());
     RemoteCommands.ALL.forEach(cl::addSubcommand);
+    cl.addSubcommand(io.tidemark.daemon.demo.DemoCommand.class);
     // picocli's own usage errors (unknown option, missing file argument) are bad input too.
     cl.setParameterExceptionHandler((ex, args) -> {
       ex.getCommandLine().getErr().println(ex.getMessage());
