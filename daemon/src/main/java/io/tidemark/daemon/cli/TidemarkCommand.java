@@ -1,5 +1,6 @@
 package io.tidemark.daemon.cli;
 
+import io.tidemark.daemon.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,10 +10,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Online expand -> migrate -> contract schema and data changes across many PostgreSQL databases.",
-    subcommands = {PlanCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RunCommand.class, PlanCommand.class, CommandLine.HelpCommand.class},
     footer = {
         "",
         "Examples:",
+        "  tidemark run --config examples/tidemark.conf",
+        "  tidemark demo",
         "  tidemark plan check examples/plans/02-users-status-not-null.conf --config examples/tidemark.conf",
         "  tidemark plan show examples/plans/01-users-email-address.conf --config examples/tidemark.conf",
         "",
@@ -22,7 +25,7 @@ public final class TidemarkCommand {
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new TidemarkCommand());
     RemoteCommands.ALL.forEach(cl::addSubcommand);
-    cl.addSubcommand(io.tidemark.daemon.demo.DemoCommand.class);
+    cl.addSubcommand(DemoCommand.class);
     // picocli's own usage errors (unknown option, missing file argument) are bad input too.
     cl.setParameterExceptionHandler((ex, args) -> {
       ex.getCommandLine().getErr().println(ex.getMessage());
