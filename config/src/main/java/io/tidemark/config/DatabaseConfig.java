@@ -17,4 +17,11 @@ public record DatabaseConfig(
     Secret password,
     String server,
     int poolSize,
-    String sslMode) {}
+    String sslMode) {
+
+  /** {@code app@db1:5432/authdb}: where this database is and who connects, for logs. Never the password. */
+  public String describe() {
+    String hostPart = host.contains(":") ? "[" + host + "]" : host;
+    return user + "@" + hostPart + ":" + port + "/" + database;
+  }
+}

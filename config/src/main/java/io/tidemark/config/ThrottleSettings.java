@@ -12,4 +12,14 @@ public record ThrottleSettings(
     int maxActiveSessions,
     String httpCheck,
     String flagFile,
-    Duration checkInterval) {}
+    Duration checkInterval) {
+
+  /** Shows only the scheme and host of {@code httpCheck}, which may carry a token in its path or query. */
+  @Override
+  public String toString() {
+    return "ThrottleSettings[maxReplicationLag=" + maxReplicationLag + ", maxLockWaiters=" + maxLockWaiters
+        + ", maxActiveSessions=" + maxActiveSessions + ", httpCheck="
+        + (httpCheck == null || httpCheck.isEmpty() ? "" : HookConfig.origin(httpCheck))
+        + ", flagFile=" + flagFile + ", checkInterval=" + checkInterval + "]";
+  }
+}

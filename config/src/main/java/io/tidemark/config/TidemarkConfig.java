@@ -1,7 +1,10 @@
 package io.tidemark.config;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The whole daemon configuration, validated and immutable. Maps keep the order of the file (the first
@@ -24,9 +27,9 @@ public record TidemarkConfig(
     tokens = List.copyOf(tokens);
     hooks = List.copyOf(hooks);
     warnings = List.copyOf(warnings);
-    databases = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(databases));
-    groups = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(groups));
-    servers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(servers));
+    databases = Collections.unmodifiableMap(new LinkedHashMap<>(databases));
+    groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
+    servers = Collections.unmodifiableMap(new LinkedHashMap<>(servers));
   }
 
   public DatabaseConfig database(String name) {
@@ -35,5 +38,26 @@ public record TidemarkConfig(
       throw new IllegalArgumentException("unknown database: " + name);
     }
     return db;
+  }
+
+  /**
+   * One line for the startup log, without any secret, e.g. {@code state database authdb; databases: authdb =
+   * app@db1:5432/authdb (server db1, sslmode prefer, pool 4); groups: tenants = [authdb, apidb]; servers: db1
+   * (max-concurrent-backfills 2); http 127.0.0.1:7654; tokens: ci (submitter); hooks: pager}.
+   */
+  public String describe() {
+    return "state database " + stateDatabase
+        + "; databases: " + join(databases.values().stream().map(d -> d.name() + " = " + d.describe()
+            + " (server " + d.server() + ", sslmode " + d.sslMode() + ", pool " + d.poolSize() + ")").toList())
+        + "; groups: " + join(groups.entrySet().stream().map(g -> g.getKey() + " = " + g.getValue()).toList())
+        + "; servers: " + join(servers.values().stream()
+            .map(s -> s.name() + " (max-concurrent-backfills " + s.maxConcurrentBackfills() + ")").toList())
+        + "; http " + http.host() + ":" + http.port()
+        + "; tokens: " + join(tokens.stream().map(t -> t.name() + " (" + t.role().configName() + ")").toList())
+        + "; hooks: " + join(hooks.stream().map(HookConfig::name).toList());
+  }
+
+  private static String join(List<String> items) {
+    return items.isEmpty() ? "none" : items.stream().collect(Collectors.joining(", "));
   }
 }

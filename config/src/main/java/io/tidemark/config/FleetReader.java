@@ -1,0 +1,216 @@
+package io.tidemark.config;
+
+import com.typesafe.config.ConfigValueType;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads what Tidemark may change: {@code databases}, {@code groups}, {@code servers} and
+ * {@code state-database}, and checks them against each other (a group's members are databases, a server
+ * named by a database gets {@code server-defaults} when {@code servers} does not list it). Names of
+ * entries that are themselves broken still count as known, so one bad URL does not also turn every group
+ * mentioning that database into an error.
+ */
+final class FleetReader {
+  static final Set<String> DATABASE_KEYS = Set.of("url", "user", "password", "server", "pool-size");
+  static final Set<String> SERVER_KEYS = Set.of("max-concurrent-backfills");
+
+  /** Names appear in plans, URLs of the API and metric labels: keep them to one plain word. */
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_-]{0,62}");
+
+  /** The fleet as read; meaningful only when the load reported no errors. */
+  record Fleet(
+      String stateDatabase,
+      Map<String, DatabaseConfig> databases,
+      Map<String, List<String>> groups,
+      Map<String, ServerConfig> servers) {}
+
+  private final Node tidemark;
+
+  FleetReader(Node tidemark) {
+    this.tidemark = tidemark;
+  }
+
+  Fleet read() {
+    Integer defaultPool = tidemark.get("database-defaults").get("pool-size").positiveInt();
+    Integer defaultBudget = tidemark.get("server-defaults").get("max-concurrent-backfills").positiveInt();
+    Node databasesNode = tidemark.get("databases");
+    Map<String, Node> databaseNodes = databasesNode.entries("an object of databases by name");
+    if (databaseNodes.isEmpty() && databasesNode.type() == ConfigValueType.OBJECT) {
+      databasesNode.error("missing-required",
+          "at least one database is required: databases { appdb { url = \"postgresql://user@host:5432/appdb\" } }");
+    }
+    Map<String, DatabaseConfig> databases = new LinkedHashMap<>();
+    databaseNodes.forEach((name, node) -> {
+      DatabaseConfig db = database(name, node, defaultPool);
+      if (db != null) {
+        databases.put(name, db);
+      }
+    });
+    warnSameTarget(databases, databaseNodes);
+    Map<String, List<String>> groups = groups(databaseNodes.keySet());
+    String stateDatabase = stateDatabase(databaseNodes.keySet(), groups.keySet());
+    Map<String, ServerConfig> servers = servers(databases, defaultBudget);
+    return new Fleet(stateDatabase, databases, groups, servers);
+  }
+
+  /** Checks a user-chosen name; {@code what} is e.g. "database" (for the message). */
+  static boolean validName(Node at, String name, String what) {
+    if (NAME.matcher(name).matches()) {
+      return true;
+    }
+    at.error("bad-name", "a " + what + " name must be letters, digits, '_' or '-' (at most 63), not starting with '-'");
+    return false;
+  }
+
+  /** Quotes a name the user wrote, if it looks like one; anything else is left out of the message. */
+  static String quoted(String name) {
+    return NAME.matcher(name).matches() ? "'" + name + "'" : "this name";
+  }
+
+  private DatabaseConfig database(String name, Node node, Integer defaultPool) {
+    validName(node, name, "database");
+    if (!node.isObject("a database: { url = \"postgresql://user@host:5432/database\" }")) {
+      return null;
+    }
+    KeyCheck.entry(node, DATABASE_KEYS);
+    Node urlNode = node.get("url");
+    String rawUrl = urlNode.require("url = \"postgresql://user@host:5432/database\"") ? urlNode.string() : null;
+    PostgresUrl url = rawUrl == null ? null : PostgresUrl.parse(urlNode, rawUrl, node.problems());
+    String user = node.get("user").optionalString();
+    String password = node.get("password").optionalString();
+    String server = node.get("server").optionalString();
+    Node poolNode = node.get("pool-size");
+    Integer pool = poolNode.isSet() ? poolNode.positiveInt() : defaultPool;
+    if (url == null) {
+      return null;
+    }
+    Secret secret = password(urlNode, url, password);
+    String effectiveUser = user.isEmpty() ? url.user() : user;
+    if (effectiveUser.isEmpty()) {
+      node.get("user").error("missing-required",
+          "no user: put it in the url (postgresql://USER@host/database) or set user = ...");
+    }
+    String effectiveServer = server.isEmpty() ? hostPort(url) : server;
+    return new DatabaseConfig(name, url.url(), url.host(), url.port(), url.database(), effectiveUser, secret,
+        effectiveServer, pool == null ? 0 : pool, url.sslMode());
+  }
+
+  /**
+   * Two names for one database are allowed (e.g. during a rename of the entry) but suspicious: plans would
+   * treat them as two databases, each with its own barrier, on one set of tables.
+   */
+  private static void warnSameTarget(Map<String, DatabaseConfig> databases, Map<String, Node> nodes) {
+    Map<String, String> nameByTarget = new HashMap<>();
+    for (DatabaseConfig db : databases.values()) {
+      String other = nameByTarget.putIfAbsent(db.host() + ":" + db.port() + "/" + db.database(), db.name());
+      if (other != null) {
+        nodes.get(db.name()).get("url").warn("same-database-twice", "points at the same database as " + other
+            + "; plans would treat the two names as two databases");
+      }
+    }
+  }
+
+  /** The key {@code password} or the URL's, never both (which one would the operator expect to win?). */
+  private static Secret password(Node urlNode, PostgresUrl url, String password) {
+    if (url.password().isEmpty()) {
+      return Secret.of(password);
+    }
+    if (!password.isEmpty()) {
+      urlNode.error("conflicting-password", "the url holds a password and so does password = ...; keep one"
+          + " (preferably password = ${?ENV_VAR})");
+    } else {
+      urlNode.warn("password-in-url", "the password in the url was taken out of it and is used as the password;"
+          + " better: password = ${?ENV_VAR}, so the secret stays out of the file");
+    }
+    return url.password();
+  }
+
+  /** Default server name: where the database lives, {@code db1:5432} or {@code [::1]:5432}. */
+  private static String hostPort(PostgresUrl url) {
+    return (url.host().contains(":") ? "[" + url.host() + "]" : url.host()) + ":" + url.port();
+  }
+
+  private Map<String, List<String>> groups(Set<String> databaseNames) {
+    Map<String, Node> groupNodes = tidemark.get("groups").entries("an object of groups by name");
+    Map<String, List<String>> groups = new LinkedHashMap<>();
+    groupNodes.forEach((name, node) -> {
+      validName(node, name, "group");
+      if (databaseNames.contains(name)) {
+        node.error("duplicate-name", "a database is already named " + quoted(name) + "; a group needs its own name");
+      }
+      groups.put(name, members(node, databaseNames, groupNodes.keySet()));
+    });
+    return groups;
+  }
+
+  private static List<String> members(Node group, Set<String> databaseNames, Set<String> groupNames) {
+    List<Node> elements = group.elements("a list of database names: [authdb, apidb]");
+    if (elements.isEmpty() && group.type() == ConfigValueType.LIST) {
+      group.error("empty-group", "a group needs at least one database");
+    }
+    Set<String> seen = new HashSet<>();
+    for (Node element : elements) {
+      String member = element.string();
+      if (member == null) {
+        continue;
+      }
+      if (!seen.add(member)) {
+        element.error("duplicate-member", quoted(member) + " is already in this group");
+      } else if (groupNames.contains(member) && !databaseNames.contains(member)) {
+        element.error("nested-group", quoted(member) + " is a group; groups hold databases, not other groups");
+      } else if (!databaseNames.contains(member)) {
+        element.error("unknown-database", "no database named " + quoted(member));
+      }
+    }
+    return elements.stream()
+        .filter(e -> e.type() == ConfigValueType.STRING)
+        .map(e -> String.valueOf(e.value().unwrapped()))
+        .filter(databaseNames::contains)
+        .distinct()
+        .toList();
+  }
+
+  private String stateDatabase(Set<String> databaseNames, Set<String> groupNames) {
+    Node node = tidemark.get("state-database");
+    String name = node.optionalString();
+    if (name.isEmpty()) {
+      return databaseNames.stream().findFirst().orElse("");
+    }
+    if (groupNames.contains(name)) {
+      node.error("unknown-database", quoted(name) + " is a group; the state database must be one database");
+    } else if (!databaseNames.contains(name)) {
+      node.error("unknown-database", "no database named " + quoted(name));
+    }
+    return name;
+  }
+
+  private Map<String, ServerConfig> servers(Map<String, DatabaseConfig> databases, Integer defaultBudget) {
+    Map<String, ServerConfig> servers = new LinkedHashMap<>();
+    Map<String, Node> serverNodes = tidemark.get("servers").entries("an object of servers by name");
+    serverNodes.forEach((name, node) -> {
+      if (node.isObject("a server: { max-concurrent-backfills = 2 }")) {
+        KeyCheck.entry(node, SERVER_KEYS);
+        Node budget = node.get("max-concurrent-backfills");
+        Integer max = budget.isSet() ? budget.positiveInt() : defaultBudget;
+        servers.put(name, new ServerConfig(name, max == null ? 0 : max));
+      }
+    });
+    Set<String> named = new HashSet<>();
+    for (DatabaseConfig db : databases.values()) {
+      named.add(db.server());
+      servers.computeIfAbsent(db.server(), s -> new ServerConfig(s, defaultBudget == null ? 0 : defaultBudget));
+    }
+    serverNodes.forEach((name, node) -> {
+      if (!named.contains(name)) {
+        node.warn("unused-server", "no database names this server (server = ...), so its budget applies to nothing");
+      }
+    });
+    return servers;
+  }
+}

@@ -1,0 +1,148 @@
+package io.tidemark.config;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the fixed sections: {@code http}, {@code defaults.ddl|backfill|throttle} and {@code daemon}, with
+ * the limits that make each value meaningful (a lock timeout of 0 would wait forever; a heartbeat not
+ * shorter than the lease would let another daemon take over a healthy one).
+ */
+final class SettingsReader {
+  private static final Set<String> LOG_FORMATS = Set.of("text", "json");
+
+  private final Node tidemark;
+  private final Map<String, String> env;
+
+  SettingsReader(Node tidemark, Map<String, String> env) {
+    this.tidemark = tidemark;
+    this.env = env;
+  }
+
+  HttpSettings http() {
+    Node http = tidemark.get("http");
+    Node host = http.get("host");
+    String hostName = host.string();
+    if (hostName != null && hostName.isBlank()) {
+      host.error("missing-required", "the interface to listen on, e.g. \"127.0.0.1\" or \"0.0.0.0\"");
+    }
+    Node port = http.get("port");
+    Integer portNumber = port.integer();
+    if (portNumber != null && (portNumber < 0 || portNumber > 65535)) {
+      port.error("bad-port", "must be from 1 to 65535 (or 0 for any free port)");
+    }
+    Node size = http.get("max-body-size");
+    Long maxBody = size.bytes();
+    if (maxBody != null && maxBody < 1) {
+      size.error("not-positive", "must be larger than 0");
+    }
+    return new HttpSettings(hostName, orZero(portNumber), maxBody == null ? 0 : maxBody);
+  }
+
+  Defaults defaults() {
+    Node defaults = tidemark.get("defaults");
+    return new Defaults(ddl(defaults.get("ddl")), backfill(defaults.get("backfill")), throttle(defaults.get("throttle")));
+  }
+
+  DaemonSettings daemon() {
+    Node daemon = tidemark.get("daemon");
+    String instanceId = daemon.get("instance-id").optionalString().strip();
+    Duration lease = daemon.get("lease-duration").positiveDuration();
+    Node heartbeatNode = daemon.get("heartbeat-interval");
+    Duration heartbeat = heartbeatNode.positiveDuration();
+    if (lease != null && heartbeat != null && heartbeat.compareTo(lease) >= 0) {
+      heartbeatNode.error("heartbeat-not-below-lease",
+          "must be shorter than lease-duration (a third of it is usual), or healthy leases expire between beats");
+    }
+    Duration poll = daemon.get("poll-interval").positiveDuration();
+    Duration shutdown = daemon.get("shutdown-timeout").nonNegativeDuration();
+    Node formatNode = daemon.get("log-format");
+    String format = formatNode.string();
+    if (format != null && !LOG_FORMATS.contains(format.toLowerCase(Locale.ROOT))) {
+      formatNode.error("bad-log-format", "must be text or json");
+    }
+    return new DaemonSettings(instanceId.isEmpty() ? defaultInstanceId() : instanceId, lease, heartbeat, poll,
+        shutdown, format == null ? null : format.toLowerCase(Locale.ROOT));
+  }
+
+  /** Whether {@code text} is an absolute http or https URL with a host. Never echoed: it may hold a token. */
+  static boolean isHttpUrl(String text) {
+    try {
+      URI uri = new URI(text);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private static DdlSettings ddl(Node ddl) {
+    Duration lockTimeout = ddl.get("lock-timeout").positiveDuration();
+    Duration statementTimeout = ddl.get("statement-timeout").nonNegativeDuration();
+    Integer maxAttempts = ddl.get("max-attempts").positiveInt();
+    Node backoff = ddl.get("backoff");
+    List<Node> bounds = backoff.elements("[min, max], e.g. [1s, 60s]");
+    if (bounds.size() != 2) {
+      if (backoff.type() == com.typesafe.config.ConfigValueType.LIST) {
+        backoff.error("bad-backoff", "must be [min, max], e.g. [1s, 60s]");
+      }
+      return new DdlSettings(lockTimeout, statementTimeout, orZero(maxAttempts), null, null);
+    }
+    Duration min = bounds.get(0).positiveDuration();
+    Duration max = bounds.get(1).positiveDuration();
+    if (min != null && max != null && min.compareTo(max) > 0) {
+      backoff.error("min-above-max", "the first wait (min) must not be longer than the last (max)");
+    }
+    return new DdlSettings(lockTimeout, statementTimeout, orZero(maxAttempts), min, max);
+  }
+
+  private static BackfillSettings backfill(Node backfill) {
+    Duration target = backfill.get("target-batch-duration").positiveDuration();
+    Node minNode = backfill.get("min-batch-rows");
+    Integer min = minNode.positiveInt();
+    Integer max = backfill.get("max-batch-rows").positiveInt();
+    if (min != null && max != null && min > 0 && min > max) {
+      minNode.error("min-above-max", "min-batch-rows must not be larger than max-batch-rows");
+    }
+    Long rate = backfill.get("max-rows-per-second").nonNegativeLong();
+    Boolean synchronousCommit = backfill.get("synchronous-commit").bool();
+    return new BackfillSettings(target, orZero(min), orZero(max), rate == null ? 0 : rate,
+        synchronousCommit == null || synchronousCommit);
+  }
+
+  private static ThrottleSettings throttle(Node throttle) {
+    Duration lag = throttle.get("max-replication-lag").nonNegativeDuration();
+    Integer waiters = throttle.get("max-lock-waiters").nonNegativeInt();
+    Integer sessions = throttle.get("max-active-sessions").nonNegativeInt();
+    Node checkNode = throttle.get("http-check");
+    String check = checkNode.optionalString().strip();
+    if (!check.isEmpty() && !isHttpUrl(check)) {
+      checkNode.error("bad-http-url", "must be an http:// or https:// URL with a host, or \"\" for no check");
+    }
+    String flagFile = throttle.get("flag-file").optionalString().strip();
+    Duration interval = throttle.get("check-interval").positiveDuration();
+    return new ThrottleSettings(lag, orZero(waiters), orZero(sessions), check, flagFile, interval);
+  }
+
+  /** {@code <hostname>-<pid>}: unique per process, and says where to look when a lease looks stuck. */
+  private String defaultInstanceId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = env.getOrDefault("HOSTNAME", "localhost");
+    }
+    return host + "-" + ProcessHandle.current().pid();
+  }
+
+  private static int orZero(Integer n) {
+    return n == null ? 0 : n;
+  }
+}
