@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import java.util.function.Consumer;
 
 /**
  * Starts backfills. One engine per daemon: it owns the HTTP client the throttle's {@code http-check} uses
@@ -32,17 +33,27 @@ public final class BackfillEngine {
   private final Vertx vertx;
   private final ServerBudget budget;
   private final HttpClient http;
+  private final Consumer<CommittedBatch> onBatch;
 
   public BackfillEngine(Vertx vertx, ServerBudget budget) {
+    this(vertx, budget, batch -> { });
+  }
+
+  /**
+   * @param onBatch called after every committed batch of every run, on that run's event loop: it must not
+   *                block (updating Micrometer meters is fine); an exception it throws is logged and ignored
+   */
+  public BackfillEngine(Vertx vertx, ServerBudget budget, Consumer<CommittedBatch> onBatch) {
     this.vertx = vertx;
     this.budget = budget;
+    this.onBatch = onBatch;
     this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
   }
 
   /** Starts (or resumes) the job; returns at once with the run's handle. */
   public BackfillRun start(BackfillJob job) {
     Context context = vertx.getOrCreateContext();
-    BackfillRun run = new BackfillRun(vertx, context, job, budget, http);
+    BackfillRun run = new BackfillRun(vertx, context, job, budget, http, onBatch);
     run.begin();
     return run;
   }

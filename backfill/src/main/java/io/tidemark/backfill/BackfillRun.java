@@ -29,6 +29,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,6 +98,7 @@ public final class BackfillRun {
   private final BackfillJob job;
   private final ServerBudget budget;
   private final HttpClient http;
+  private final Consumer<CommittedBatch> onBatch;
   private final ThrottleControls controls;
   private final AtomicReference<BackfillProgress> progress;
   private final AtomicBoolean stopRequested = new AtomicBoolean();
@@ -123,6 +125,8 @@ public final class BackfillRun {
   private long sleepTimer = -1;
   private int connectionFailures;
   private long lockRetries;
+  /** Lock retries since the last committed batch: the backoff grows with these, not with the run's total. */
+  private int lockRetriesInARow;
   private Duration lastBatchDuration = Duration.ZERO;
   private Optional<String> lastError = Optional.empty();
   /** The last key of the batch in flight, once known: names the range when its UPDATE fails. */
@@ -137,8 +141,11 @@ public final class BackfillRun {
   /** Row-estimate inputs read once at start. */
   private record Estimate(double reltuples, Optional<List<String>> minKey) {}
 
-  BackfillRun(Vertx vertx, Context context, BackfillJob job, ServerBudget budget, HttpClient http) {
+  BackfillRun(
+      Vertx vertx, Context context, BackfillJob job, ServerBudget budget, HttpClient http,
+      Consumer<CommittedBatch> onBatch) {
     this.vertx = vertx;
+    this.onBatch = onBatch;
     this.context = context;
     this.job = job;
     this.budget = budget;
@@ -383,6 +390,7 @@ public final class BackfillRun {
   private void committed(Outcome outcome, Attempt attempt, Duration took, BatchWatcher.Observation seen) {
     checkpoint = outcome.to();
     connectionFailures = 0;
+    lockRetriesInARow = 0;
     lastBatchDuration = took;
     BackfillSettings settings = controls.backfill();
     throttle.consumed(outcome.keys());
@@ -396,14 +404,25 @@ public final class BackfillRun {
     LOG.debug("batch {} of {}: {} keys, {} updated in {} ms (lock wait seen: {})", checkpoint.batches(),
         job.stepId(), outcome.keys(), outcome.updated(), took.toMillis(), seen.waitedOnLock());
     publish(BackfillState.RUNNING, Optional.empty());
+    report(outcome, took);
     next();
+  }
+
+  private void report(Outcome outcome, Duration took) {
+    try {
+      onBatch.accept(new CommittedBatch(job.planId(), job.stepId(), database(), key.schema(), key.table(),
+          outcome.keys(), outcome.updated(), took));
+    } catch (RuntimeException e) {
+      LOG.warn("batch listener failed; the backfill goes on", e);
+    }
   }
 
   private void failed(Throwable e, Attempt attempt) {
     String state = e instanceof PgException pg ? pg.getSqlState() : null;
     if (state != null && RETRY_SAME_SIZE.contains(state)) {
       lockRetries++;
-      retryLater(e, attempt, lockRetries);
+      lockRetriesInARow++;
+      retryLater(e, attempt, lockRetriesInARow);
     } else if (SqlStates.QUERY_CANCELED.equals(state) && attempt.size() > attempt.settings().minBatchRows()) {
       sizer.contention(attempt.settings(), attempt.settings().maxRowsPerSecond());
       retryLater(e, attempt, 1);

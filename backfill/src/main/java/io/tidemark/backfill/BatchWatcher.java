@@ -17,11 +17,22 @@ import java.time.Duration;
  * fail-closed signals); a sample still running when the next is due is skipped.
  */
 final class BatchWatcher {
+  /**
+   * Whether the batch session waits on a lock, and how many sessions queue behind it: those blocked by the
+   * batch directly and, transitively, those blocked by them — PostgreSQL queues a second application
+   * session wanting the same row behind the first one's tuple lock, so {@code pg_blocking_pids} names the
+   * first waiter, not the batch, for it. Only sessions in a lock wait are looked at.
+   */
   private static final String SAMPLE_SQL = """
-      SELECT coalesce(bool_or(a.wait_event_type = 'Lock'), false) AS waiting,
-             (SELECT count(*) FROM pg_stat_activity w
-              WHERE w.wait_event_type = 'Lock' AND $1 = ANY (pg_blocking_pids(w.pid))) AS waiters
-      FROM pg_stat_activity a WHERE a.pid = $1""";
+      WITH RECURSIVE queued(pid) AS (
+        SELECT w.pid FROM pg_stat_activity w
+        WHERE w.wait_event_type = 'Lock' AND $1 = ANY (pg_blocking_pids(w.pid))
+        UNION
+        SELECT w.pid FROM pg_stat_activity w, queued q
+        WHERE w.wait_event_type = 'Lock' AND q.pid = ANY (pg_blocking_pids(w.pid))
+      )
+      SELECT coalesce((SELECT a.wait_event_type = 'Lock' FROM pg_stat_activity a WHERE a.pid = $1), false) AS waiting,
+             (SELECT count(*) FROM queued) AS waiters""";
   private static final long MIN_PERIOD_MS = 20;
 
   private final Vertx vertx;

@@ -63,6 +63,35 @@ class CrashResumeIT {
         killedAtBatches, killedInsideATransaction);
   }
 
+  /**
+   * The server side of a crash: the backfill's sessions are terminated mid-run (as by a DBA or a failover).
+   * The run reconnects, re-reads the checkpoint instead of trusting its memory, and goes on.
+   */
+  @Test
+  void survivesItsSessionsBeingTerminatedMidRun(TestDatabase db) {
+    db.execute("CREATE TABLE terminated (id int PRIMARY KEY, n int NOT NULL DEFAULT 0)",
+        "INSERT INTO terminated (id) SELECT g FROM generate_series(1, 6000) g");
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      BackfillEngine engine = new BackfillEngine(vertx, ServerBudget.unlimited());
+      BackfillRun run = engine.start(Fixtures.job(db, "migrate[0]/terminated",
+          Fixtures.spec("terminated", "n = n + 1", null), Fixtures.pace(100, 200, 50, 3000), Fixtures.NO_THROTTLE));
+      for (int round = 1; round <= 2; round++) {
+        long before = run.progress().rowsDone();
+        Fixtures.eventually(30, "progress", () -> run.progress().rowsDone() > before + 400);
+        assertThat(db.queryLong("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            + "WHERE datname = current_database() AND application_name LIKE 'tidemark/backfill%'")).isPositive();
+      }
+      BackfillResult r = Fixtures.await(run.completion());
+      assertThat(r.rowsDone()).isEqualTo(6000);
+      assertThat(db.queryRows("SELECT n, count(*) FROM terminated GROUP BY n")).containsExactly(List.of(1, 6000L));
+      assertThat(run.progress().lastError().orElseThrow()).contains("reconnecting");
+      Fixtures.await(engine.close());
+    } finally {
+      Fixtures.await(vertx.close());
+    }
+  }
+
   private static Process startChild(TestDatabase db, Path output) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // C1 only and the serial collector: the child starts faster on a small, busy CI machine

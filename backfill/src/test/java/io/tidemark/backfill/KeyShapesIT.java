@@ -25,11 +25,12 @@ class KeyShapesIT {
   private static final BackfillSettings SMALL_BATCHES = pace(50, 400, 50, 0);
   private static Vertx vertx;
   private static BackfillEngine engine;
+  private static final List<CommittedBatch> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    engine = new BackfillEngine(vertx, ServerBudget.unlimited());
+    engine = new BackfillEngine(vertx, ServerBudget.unlimited(), batches::add);
   }
 
   @AfterAll
@@ -66,6 +67,10 @@ class KeyShapesIT {
     assertEveryRowOnce(db, "accounts", 3000);
     assertThat(r.rowsDone()).isEqualTo(3000);
     assertThat(r.batches()).isGreaterThan(5);
+    // the listener saw every committed batch, and together they cover every key once
+    List<CommittedBatch> seen = batches.stream().filter(b -> b.table().equals("accounts")).toList();
+    assertThat(seen).hasSize((int) r.batches());
+    assertThat(seen.stream().mapToLong(CommittedBatch::keys).sum()).isEqualTo(3000);
   }
 
   @Test

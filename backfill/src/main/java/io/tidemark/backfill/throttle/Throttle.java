@@ -98,7 +98,11 @@ public final class Throttle {
     return evaluate(controls.throttle(), 0);
   }
 
-  /** A batch of {@code rows} keys committed: take them from the rows/s bucket. */
+  /**
+   * A batch of {@code rows} keys committed: take them from the rows/s bucket. The cap counts keys walked,
+   * matching {@code where} or not: every walked row costs a read and an index probe, so a selective
+   * {@code where} makes the cap conservative, never exceeded.
+   */
   public void consumed(long rows) {
     bucket.consume(rows, System.nanoTime(), controls.backfill().maxRowsPerSecond());
   }
@@ -168,7 +172,7 @@ public final class Throttle {
   private Future<Optional<String>> lockWaiters(ThrottleSettings settings) {
     long seen = lockWaiters.getAndSet(0);
     return Future.succeededFuture(seen > settings.maxLockWaiters()
-        ? Optional.of(seen + " session(s) waited on the backfill's locks (max " + settings.maxLockWaiters() + ")")
+        ? Optional.of(seen + " session(s) queued behind the backfill's locks (max " + settings.maxLockWaiters() + ")")
         : Optional.empty());
   }
 
