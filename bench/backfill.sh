@@ -113,11 +113,20 @@ relation_wal() {
     | awk '$1 == "Total" { print $(NF-1) }'
 }
 table_wal() {
-  local from=$1 to=$2 heap idx sum=0 rel
+  local from=$1 to=$2 heap idx sum=0 rel part
   heap=$(q -d "$RUN_DB" -c "SELECT (SELECT oid FROM pg_tablespace WHERE spcname = 'pg_default') || '/' ||
       (SELECT oid FROM pg_database WHERE datname = current_database()) || '/' || pg_relation_filenode('t')")
   idx=${heap%/*}/$(q -d "$RUN_DB" -c "SELECT pg_relation_filenode('t_pkey')")
-  for rel in "$heap" "$idx"; do sum=$((sum + $(relation_wal "$from" "$to" "$rel"))); done
+  # the last records may still be in WAL buffers: wait until the server has flushed up to $to
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    [ "$(q -d postgres -c "SELECT pg_current_wal_flush_lsn() >= '$to'")" = t ] && break
+    sleep 0.5
+  done
+  for rel in "$heap" "$idx"; do
+    part=$(relation_wal "$from" "$to" "$rel")
+    if ! [[ $part =~ ^[0-9]+$ ]]; then echo null; return; fi  # pg_waldump failed: the report falls back
+    sum=$((sum + part))
+  done
   echo "$sum"
 }
 

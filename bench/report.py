@@ -4,6 +4,7 @@
 Reads results.jsonl written by backfill.sh, the pgbench per-transaction logs (-l) and the lock-wait
 sampler's output next to it. Usage: report.py RESULTS_DIR
 """
+import datetime
 import glob
 import json
 import os
@@ -100,6 +101,33 @@ def offset_extrapolation(out_dir, notices, rows):
     return a * rows + b * rows * rows, done
 
 
+def batching_window(out_dir, name, window):
+    """The engine's batching span (epoch seconds): from its "state running" log line to its "DONE" line.
+
+    The log lines carry only the time of day (UTC); the date is the run's start.
+    """
+    path = os.path.join(out_dir, name + ".engine.progress")
+    if not os.path.exists(path):
+        return None
+    day = datetime.datetime.fromtimestamp(window[0], datetime.timezone.utc).date()
+    start = end = None
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = re.match(r"(\d\d):(\d\d):(\d\d\.\d+) ", line)
+            if not m:
+                continue
+            t = datetime.datetime.combine(day, datetime.time(int(m.group(1)), int(m.group(2)), 0,
+                                                               tzinfo=datetime.timezone.utc)).timestamp()
+            t += float(m.group(3))
+            if t < window[0] - 3600:
+                t += 86400  # the run crossed midnight
+            if start is None and "state running" in line:
+                start = t
+            if "DONE (" in line:
+                end = t
+    return (start, end) if start and end else None
+
+
 def fmt_ms(v):
     if v is None:
         return "–"
@@ -136,7 +164,8 @@ def main(out_dir):
         print(f"Baseline (no migration, {seconds:.0f} s, {len(base_lat):,} transactions): p50 "
               f"{fmt_ms(percentile(base_lat, 50))} ms, p99 {fmt_ms(percentile(base_lat, 99))} ms, p99.9 "
               f"{fmt_ms(percentile(base_lat, 99.9))} ms, max {fmt_ms(base_lat[-1] if base_lat else None)} ms; "
-              f"longest lock wait {fmt_s(longest_lock_wait(out_dir, base['lockwaits']))}; application WAL "
+              f"longest lock wait {fmt_s(longest_lock_wait(out_dir, base['lockwaits']))}; server WAL meanwhile (the application's "
+              f"and every other session's) "
               f"{base['wal_bytes'] / seconds / 1e6:.1f} MB/s.\n")
 
     single = {r["load"]: r for r in runs if r["method"] == "single"}
@@ -164,9 +193,12 @@ def main(out_dir):
                 if engine:
                     notes.append(f"model-free lower bound {fmt_s(bound)} = {bound / engine:.1f}× the engine's time")
                 seconds = total
-                wal = wal * rows / done
-                server_wal = server_wal * rows / done
-                notes.append("WAL scaled linearly to all rows")
+                if r["load"] == "alone":
+                    wal = wal * rows / done
+                    server_wal = server_wal * rows / done
+                    notes.append("WAL scaled linearly to all rows")
+                else:
+                    notes.append("WAL of the cut-off part only (most of it the application's)")
         if r["method"].startswith("engine") and "engine" in r:
             e = r["engine"]
             notes.append(f"{e.get('batches')} batches; wall {r['wall_seconds']:.1f} s with JVM start")
@@ -182,6 +214,13 @@ def main(out_dir):
             lat_cells = [fmt_ms(percentile(lat, p)) for p in (50, 99, 99.9)] + [fmt_ms(lat[-1] if lat else None)]
             wait = fmt_s(longest_lock_wait(out_dir, r["lockwaits"]))
             notes.append(f"{len(lat):,} app transactions")
+            span = batching_window(out_dir, f"{r['method']}-{r['load']}", r["window"]) \
+                if r["method"].startswith("engine") else None
+            if span:
+                batching = latencies(out_dir, r["pgbench"], span)
+                notes.append(f"without the JVM start (batching only): p99 {fmt_ms(percentile(batching, 99))} ms, "
+                             f"p99.9 {fmt_ms(percentile(batching, 99.9))} ms, max "
+                             f"{fmt_ms(batching[-1] if batching else None)} ms")
         else:
             lat_cells = ["–"] * 4
             wait = "–"
