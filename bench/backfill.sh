@@ -202,7 +202,8 @@ start_load() {
     >"$OUT/$name.pgbench.out" 2>"$OUT/$name.pgbench.progress" &
   LOAD_PGBENCH=$!
   BG_PIDS+=("$LOAD_PGBENCH")
-  q -d "$RUN_DB" -F ' ' -f "$HERE/sql/lockwaits.sql" >"$OUT/$name.lockwaits" 2>/dev/null &
+  # psql itself in the background (not through q, a function, whose subshell would get the pid)
+  psql -X -Atq -F ' ' -d "$RUN_DB" -f "$HERE/sql/lockwaits.sql" >"$OUT/$name.lockwaits" 2>/dev/null &
   LOAD_SAMPLER=$!
   BG_PIDS+=("$LOAD_SAMPLER")
   sleep "$WARMUP_SECONDS"
