@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One running backfill step on one database: the handle the daemon keeps. Started by
@@ -258,9 +259,9 @@ public final class BackfillRun {
           return store.load();
         })
         .compose(stored -> stored.isPresent() ? resume(stored.get()) : freshStart(catalog))
-        .onSuccess(c -> LOG.info("backfill {}/{} on {}: {} by {} ({}), {} keys done, state {}",
+        .onSuccess(c -> logged(() -> LOG.info("backfill {}/{} on {}: {} by {} ({}), {} keys done, state {}",
             job.planId(), job.stepId(), database(), key.qualifiedTable(), key.names(), key.index(), c.rowsDone(),
-            c.state()))
+            c.state())))
         .mapEmpty();
   }
 
@@ -413,7 +414,7 @@ public final class BackfillRun {
       onBatch.accept(new CommittedBatch(job.planId(), job.stepId(), database(), key.schema(), key.table(),
           outcome.keys(), outcome.updated(), took));
     } catch (RuntimeException e) {
-      LOG.warn("batch listener failed; the backfill goes on", e);
+      logged(() -> LOG.warn("batch listener failed; the backfill goes on", e));
     }
   }
 
@@ -553,8 +554,8 @@ public final class BackfillRun {
 
   private void finish(BackfillState state) {
     publish(state, Optional.empty());
-    LOG.info("backfill {}/{} on {}: {} ({} keys, {} rows updated, {} batches)", job.planId(), job.stepId(),
-        database(), state, checkpoint.rowsDone(), checkpoint.rowsUpdated(), checkpoint.batches());
+    logged(() -> LOG.info("backfill {}/{} on {}: {} ({} keys, {} rows updated, {} batches)", job.planId(),
+        job.stepId(), database(), state, checkpoint.rowsDone(), checkpoint.rowsUpdated(), checkpoint.batches()));
     long now = System.nanoTime();
     BackfillResult result = new BackfillResult(state, checkpoint.rowsDone(), checkpoint.rowsUpdated(),
         checkpoint.batches(), Duration.ofNanos(now - startNanos),
@@ -580,11 +581,29 @@ public final class BackfillRun {
             e instanceof PgException pg ? Optional.of(pg.getSqlState()) : Optional.empty(), Optional.empty(), e);
     lastError = Optional.of(failure.getMessage());
     publish(BackfillState.FAILED, Optional.empty());
-    LOG.warn("backfill {}/{} on {} failed: {}", job.planId(), job.stepId(), database(), failure.getMessage());
+    logged(() -> LOG.warn("backfill {}/{} on {} failed: {}", job.planId(), job.stepId(), database(),
+        failure.getMessage()));
     release().onComplete(ar -> {
       completion.fail(failure);
       ended.complete();
     });
+  }
+
+  /**
+   * Runs one log statement with MDC {@code plan}, {@code database} and {@code step} set, so JSON logs can be
+   * filtered by them; set per line because Vert.x does not carry MDC from one callback to the next.
+   */
+  private void logged(Runnable line) {
+    MDC.put("plan", job.planId());
+    MDC.put("database", database());
+    MDC.put("step", job.stepId());
+    try {
+      line.run();
+    } finally {
+      MDC.remove("plan");
+      MDC.remove("database");
+      MDC.remove("step");
+    }
   }
 
   private Future<Void> release() {

@@ -171,7 +171,9 @@ final class DatabaseDriver {
   }
 
   private Future<End> fail(String stepKey, String message, String sqlState) {
-    LOG.warn("plan {} database {} step {} failed: {}", plan.id(), fence.database(), stepKey, message);
+    try (WorkLog w = WorkLog.of(plan.id(), fence.database(), stepKey)) {
+      LOG.warn("plan {} database {} step {} failed: {}", plan.id(), fence.database(), stepKey, message);
+    }
     return ProgressWrites.stepFailed(state, fence, phase, stepKey, message, sqlState)
         .compose(v -> EventLog.appendFenced(state, fence, work(stepKey, "step-failed", message)
             .withOutcome("error", sqlState, message)))
@@ -188,14 +190,18 @@ final class DatabaseDriver {
 
   private Future<End> ended(Throwable e) {
     if (e instanceof LeaseLostException) {
-      LOG.warn("{}; stopping", e.getMessage());
+      try (WorkLog w = WorkLog.of(plan.id(), fence.database())) {
+        LOG.warn("{}; stopping", e.getMessage());
+      }
       return Future.succeededFuture(End.LOST);
     }
     if (!Faults.isTransient(e) && !stop.requested()) {
       // e.g. the target refuses CREATE SCHEMA tidemark: no retry will help, the operator must see it.
       return fail("prepare", String.valueOf(e.getMessage()), Faults.sqlState(e)).otherwise(End.STOPPED);
     }
-    LOG.warn("plan {} database {}: stopping after {}", plan.id(), fence.database(), e.toString());
+    try (WorkLog w = WorkLog.of(plan.id(), fence.database())) {
+      LOG.warn("plan {} database {}: stopping after {}", plan.id(), fence.database(), e.toString());
+    }
     return Future.succeededFuture(End.STOPPED);
   }
 
@@ -234,7 +240,9 @@ final class DatabaseDriver {
       if (!Faults.isTransient(e) || stop.requested()) {
         return Future.failedFuture(e);
       }
-      LOG.info("plan {} database {}: {} failed ({}), retrying", plan.id(), fence.database(), what, e.toString());
+      try (WorkLog w = WorkLog.of(plan.id(), fence.database())) {
+        LOG.info("plan {} database {}: {} failed ({}), retrying", plan.id(), fence.database(), what, e.toString());
+      }
       Duration wait = Faults.backoff(attempt, defaults.ddl().backoffMin(), defaults.ddl().backoffMax());
       return vertx.timer(wait.toMillis()).compose(v -> retrying(what, action, attempt + 1));
     });

@@ -156,7 +156,9 @@ public final class PlanRunner extends VerticleBase {
   }
 
   private Future<Void> logVisitFailure(String planId, Throwable e) {
-    LOG.warn("plan {}: {}", planId, e.toString());
+    try (WorkLog w = WorkLog.of(planId, null)) {
+      LOG.warn("plan {}: {}", planId, e.toString());
+    }
     return Future.succeededFuture();
   }
 
@@ -305,8 +307,10 @@ public final class PlanRunner extends VerticleBase {
       Leases.release(state, fence);
       return;
     }
-    LOG.info("driving plan {} database {} phase {} (token {})", plan.id(), fence.database(),
-        plan.phase().wireName(), fence.token());
+    try (WorkLog w = WorkLog.of(plan.id(), fence.database())) {
+      LOG.info("driving plan {} database {} phase {} (token {})", plan.id(), fence.database(),
+          plan.phase().wireName(), fence.token());
+    }
     DatabaseDriver driver = new DatabaseDriver(vertx, state, target(fence.database()),
         config.database(fence.database()), config.defaults(), config.daemon(), plan, fence, steps);
     drivers.put(key, driver);
@@ -318,7 +322,9 @@ public final class PlanRunner extends VerticleBase {
   private void driverEnded(String key, PlanRecord plan, Fence fence, DatabaseDriver.End end) {
     drivers.remove(key);
     driving.remove(key);
-    LOG.info("plan {} database {}: {}", plan.id(), fence.database(), end);
+    try (WorkLog w = WorkLog.of(plan.id(), fence.database())) {
+      LOG.info("plan {} database {}: {}", plan.id(), fence.database(), end);
+    }
     if (end == DatabaseDriver.End.FAILED) {
       hooks.fire("failed", plan.id(), fence.database(), plan.phase().wireName());
     }

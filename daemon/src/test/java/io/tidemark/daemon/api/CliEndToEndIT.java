@@ -13,6 +13,8 @@ import io.tidemark.daemon.cli.CliRun;
 import io.tidemark.daemon.cli.RemoteCommands;
 import io.tidemark.daemon.metrics.MetricNames;
 import io.tidemark.daemon.metrics.PrometheusText;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 
 /**
@@ -40,6 +43,9 @@ class CliEndToEndIT {
 
   @Test
   void submitHoldPauseResumeThrottleWatchApproveThroughTheCli(@TempDir Path dir) throws Exception {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    root().addAppender(logs);
     try (Fleet fleet = new Fleet("cli", ROWS)) {
       Daemon daemon = fleet.start(ApiFixture.withTokens(fleet.config("cli1"), ApiFixture.TOKENS, 1 << 20));
       port = daemon.httpPort();
@@ -107,7 +113,34 @@ class CliEndToEndIT {
       for (String db : DATABASES) {
         assertThat(versions.out()).containsPattern(db + " +" + ID + " +contract");
       }
+    } finally {
+      root().detachAppender(logs);
     }
+    assertWorkLinesCarryPlanAndDatabase(logs);
+  }
+
+  /**
+   * Every log line of the plan's work — the runner driving a database, each step, the backfill engine —
+   * carries MDC plan and database (and step where there is one), so JSON logs can be filtered by them.
+   */
+  private static void assertWorkLinesCarryPlanAndDatabase(ListAppender<ILoggingEvent> logs) {
+    root().detachAppender(logs);
+    List<ILoggingEvent> work = logs.list.stream()
+        .filter(e -> e.getLoggerName().startsWith("io.tidemark.daemon.runner")
+            || e.getLoggerName().startsWith("io.tidemark.backfill")
+            || e.getLoggerName().startsWith("io.tidemark.daemon.metrics"))
+        .filter(e -> e.getFormattedMessage().contains(ID))
+        .toList();
+    assertThat(work).as("log lines of the plan's work").hasSizeGreaterThan(5);
+    assertThat(work).allSatisfy(e -> {
+      assertThat(e.getMDCPropertyMap()).as(e.getFormattedMessage()).containsEntry("plan", ID);
+      assertThat(DATABASES).as(e.getFormattedMessage()).contains(e.getMDCPropertyMap().get("database"));
+    });
+    assertThat(work).anySatisfy(e -> assertThat(e.getMDCPropertyMap()).containsKey("step"));
+  }
+
+  private static ch.qos.logback.classic.Logger root() {
+    return (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   }
 
   @Test
