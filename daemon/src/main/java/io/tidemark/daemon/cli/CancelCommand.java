@@ -9,8 +9,4 @@ import picocli.CommandLine.Command;
         "  tidemark cancel 2026-11-users-email-address",
         "%nExit codes: 0 done, 2 unknown plan or not allowed in its state (the state is named), 1 daemon unreachable."})
 public final class CancelCommand extends PlanActionCommand {
-  @Override
-  String action() {
-    return "cancel";
-  }
 }

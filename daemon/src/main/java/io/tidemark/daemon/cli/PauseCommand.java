@@ -1,7 +1,6 @@
 package io.tidemark.daemon.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code tidemark pause ID [--database D]}: Pause a plan (or one database) at its next batch or step boundary. */
 @Command(name = "pause", mixinStandardHelpOptions = true,
@@ -10,17 +9,5 @@ import picocli.CommandLine.Option;
         "  tidemark pause 2026-11-users-email-address",
         "  tidemark pause 2026-11-users-email-address --database apidb",
         "%nExit codes: 0 done, 2 unknown plan or not allowed in its state (the state is named), 1 daemon unreachable."})
-public final class PauseCommand extends PlanActionCommand {
-  @Option(names = "--database", paramLabel = "D", description = "Only this database of the plan.")
-  String database;
-
-  @Override
-  String database() {
-    return database;
-  }
-
-  @Override
-  String action() {
-    return "pause";
-  }
+public final class PauseCommand extends DatabaseActionCommand {
 }

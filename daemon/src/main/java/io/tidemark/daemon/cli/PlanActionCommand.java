@@ -12,7 +12,10 @@ abstract class PlanActionCommand extends RemoteCommand {
   @Parameters(paramLabel = "ID", description = "The plan id.")
   String id;
 
-  abstract String action();
+  /** The action is the command's own name: {@code tidemark pause} posts {@code /pause}. */
+  private String action() {
+    return spec.name();
+  }
 
   /** The database the action is limited to, or null for the whole plan. */
   String database() {

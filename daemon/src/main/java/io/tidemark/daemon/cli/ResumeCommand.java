@@ -1,7 +1,6 @@
 package io.tidemark.daemon.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code tidemark resume ID [--database D]}: Resume a paused plan (or one paused database). */
 @Command(name = "resume", mixinStandardHelpOptions = true,
@@ -10,17 +9,5 @@ import picocli.CommandLine.Option;
         "  tidemark resume 2026-11-users-email-address",
         "  tidemark resume 2026-11-users-email-address --database apidb",
         "%nExit codes: 0 done, 2 unknown plan or not allowed in its state (the state is named), 1 daemon unreachable."})
-public final class ResumeCommand extends PlanActionCommand {
-  @Option(names = "--database", paramLabel = "D", description = "Only this database of the plan.")
-  String database;
-
-  @Override
-  String database() {
-    return database;
-  }
-
-  @Override
-  String action() {
-    return "resume";
-  }
+public final class ResumeCommand extends DatabaseActionCommand {
 }

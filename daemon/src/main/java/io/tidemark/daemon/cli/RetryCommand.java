@@ -1,7 +1,6 @@
 package io.tidemark.daemon.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code tidemark retry ID [--database D]}: Run the failed step again on the failed databases (or one of them). */
 @Command(name = "retry", mixinStandardHelpOptions = true,
@@ -10,17 +9,5 @@ import picocli.CommandLine.Option;
         "  tidemark retry 2026-11-users-email-address",
         "  tidemark retry 2026-11-users-email-address --database admindb",
         "%nExit codes: 0 done, 2 unknown plan or not allowed in its state (the state is named), 1 daemon unreachable."})
-public final class RetryCommand extends PlanActionCommand {
-  @Option(names = "--database", paramLabel = "D", description = "Only this database of the plan.")
-  String database;
-
-  @Override
-  String database() {
-    return database;
-  }
-
-  @Override
-  String action() {
-    return "retry";
-  }
+public final class RetryCommand extends DatabaseActionCommand {
 }

@@ -119,18 +119,11 @@ final class ObjectReader {
 
   /** A non-empty list of identifiers, each checked; duplicates are refused. */
   List<String> identifierList(String key, boolean required) {
-    Optional<ConfigValue> value = value(key);
-    if (value.isEmpty()) {
-      if (required) {
-        problem(key, "required", "is required");
-      }
+    Optional<ConfigList> found = list(key, required, "a list of names");
+    if (found.isEmpty()) {
       return List.of();
     }
-    if (value.get().valueType() != ConfigValueType.LIST) {
-      problem(key, "wrong-type", "must be a list of names, not " + describe(value.get().valueType()));
-      return List.of();
-    }
-    ConfigList list = (ConfigList) value.get();
+    ConfigList list = found.get();
     if (list.isEmpty()) {
       problem(key, "must-not-be-empty", "must not be empty");
     }
@@ -219,20 +212,32 @@ final class ObjectReader {
     }
   }
 
-  /** The list of objects at {@code key}; a non-object item is reported and skipped. */
-  List<ObjectReader> objectList(String key, boolean required) {
+  /**
+   * The list at {@code key}, or empty after reporting {@code required} (when it must be there) or
+   * {@code wrong-type} ("must be {@code expected}, not ...").
+   */
+  private Optional<ConfigList> list(String key, boolean required, String expected) {
     Optional<ConfigValue> value = value(key);
     if (value.isEmpty()) {
       if (required) {
         problem(key, "required", "is required");
       }
-      return List.of();
+      return Optional.empty();
     }
     if (value.get().valueType() != ConfigValueType.LIST) {
-      problem(key, "wrong-type", "must be a list, not " + describe(value.get().valueType()));
+      problem(key, "wrong-type", "must be " + expected + ", not " + describe(value.get().valueType()));
+      return Optional.empty();
+    }
+    return Optional.of((ConfigList) value.get());
+  }
+
+  /** The list of objects at {@code key}; a non-object item is reported and skipped. */
+  List<ObjectReader> objectList(String key, boolean required) {
+    Optional<ConfigList> found = list(key, required, "a list");
+    if (found.isEmpty()) {
       return List.of();
     }
-    ConfigList list = (ConfigList) value.get();
+    ConfigList list = found.get();
     List<ObjectReader> readers = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       String itemPath = path(key) + "[" + i + "]";
