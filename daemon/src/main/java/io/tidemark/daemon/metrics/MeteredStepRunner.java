@@ -6,6 +6,7 @@ import io.tidemark.daemon.runner.StatementLog;
 import io.tidemark.daemon.runner.StepContext;
 import io.tidemark.daemon.runner.StepOutcome;
 import io.tidemark.daemon.runner.StepRunner;
+import io.tidemark.daemon.runner.WorkLog;
 import io.tidemark.planner.BackfillSpec;
 import io.tidemark.planner.CompiledStep;
 import io.tidemark.planner.StepAction;
@@ -14,7 +15,6 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Wraps the daemon's step runner to feed {@link TidemarkMetrics} and to tag log lines, without the runners
@@ -116,11 +116,8 @@ public final class MeteredStepRunner implements StepRunner {
   /** MDC {@code plan}, {@code database}, {@code step} for the lines of one step. */
   private record StepLogContext(String plan, String database, String step) {
     <T> T around(Supplier<T> work) {
-      put();
-      try {
+      try (WorkLog w = WorkLog.of(plan, database, step)) {
         return work.get();
-      } finally {
-        clear();
       }
     }
 
@@ -129,18 +126,6 @@ public final class MeteredStepRunner implements StepRunner {
         logger.info(format, arg);
         return null;
       });
-    }
-
-    private void put() {
-      MDC.put("plan", plan);
-      MDC.put("database", database);
-      MDC.put("step", step);
-    }
-
-    private void clear() {
-      MDC.remove("plan");
-      MDC.remove("database");
-      MDC.remove("step");
     }
   }
 }

@@ -8,7 +8,7 @@ import org.slf4j.MDC;
  * sets it: {@code try (WorkLog w = WorkLog.of(plan, db, step)) { LOG.info(...); }}. Runs on the caller's
  * thread; {@code null} leaves a key out.
  */
-final class WorkLog implements AutoCloseable {
+public final class WorkLog implements AutoCloseable {
   private final boolean step;
 
   private WorkLog(String plan, String database, String step) {
@@ -20,11 +20,11 @@ final class WorkLog implements AutoCloseable {
     }
   }
 
-  static WorkLog of(String plan, String database, String step) {
+  public static WorkLog of(String plan, String database, String step) {
     return new WorkLog(plan, database, step);
   }
 
-  static WorkLog of(String plan, String database) {
+  public static WorkLog of(String plan, String database) {
     return new WorkLog(plan, database, null);
   }
 
