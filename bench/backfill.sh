@@ -18,7 +18,7 @@
 #   --skip-build          reuse bench/.work/classpath.txt instead of building the engine with Maven
 #
 # Needs: PostgreSQL on 127.0.0.1:5432 (user postgres, trust; override with PGHOST/PGPORT/PGUSER), psql,
-# pgbench, java 17, python3 (stdlib only), mvn (offline) for the engine's classpath.
+# pgbench, java 17, python3 (stdlib only), mvn for the engine's classpath.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -136,8 +136,8 @@ drop_db() { q -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)"; }
 CP_FILE="$HERE/.work/classpath.txt"
 build_engine() {
   if [ "$SKIP_BUILD" = 1 ] && [ -s "$CP_FILE" ]; then return; fi
-  log "building the engine (mvn -o -pl backfill -am package)"
-  (cd "$ROOT" && mvn -B -q -o -pl backfill -am package -DskipTests dependency:build-classpath \
+  log "building the engine (mvn -pl backfill -am package)"
+  (cd "$ROOT" && mvn -B -q -pl backfill -am package -DskipTests dependency:build-classpath \
       -Dmdep.includeScope=runtime -Dmdep.outputFile="$CP_FILE.deps" >"$OUT/build.log" 2>&1) \
     || { echo "engine build failed, see $OUT/build.log" >&2; exit 1; }
   local jar
