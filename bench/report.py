@@ -11,6 +11,9 @@ import os
 import re
 import sys
 
+# BackfillMain's default target-batch-duration, which the benchmark does not change.
+TARGET_BATCH_MS = 250
+
 METHOD_NAMES = {
     "single": "single `UPDATE`",
     "offset": "`OFFSET` loop, 1,000/batch",
@@ -128,6 +131,15 @@ def batching_window(out_dir, name, window):
     return (start, end) if start and end else None
 
 
+def batch_durations(out_dir, name):
+    """Every committed batch's duration in ms, from BackfillRun's DEBUG line "... keys, ... updated in N ms"."""
+    path = os.path.join(out_dir, name + ".engine.progress")
+    if not os.path.exists(path):
+        return []
+    with open(path, errors="replace") as f:
+        return sorted(int(m.group(1)) for m in (re.search(r" updated in (\d+) ms", line) for line in f) if m)
+
+
 def fmt_ms(v):
     if v is None:
         return "–"
@@ -202,6 +214,11 @@ def main(out_dir):
         if r["method"].startswith("engine") and "engine" in r:
             e = r["engine"]
             notes.append(f"{e.get('batches')} batches; wall {r['wall_seconds']:.1f} s with JVM start")
+            took = batch_durations(out_dir, f"{r['method']}-{r['load']}")
+            if took:
+                over = sum(1 for t in took if t > TARGET_BATCH_MS)
+                notes.append(f"batch p50 {percentile(took, 50):.0f} ms, p90 {percentile(took, 90):.0f} ms, "
+                             f"max {took[-1]} ms, {over} of {len(took)} over {TARGET_BATCH_MS} ms")
         if r.get("wrong_rows") not in (None, 0):
             notes.append(f"**{r['wrong_rows']} rows not updated exactly once**")
         rate = rows / seconds if seconds else None

@@ -38,6 +38,10 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * The password, if any, comes from {@code PGPASSWORD}, never from the command line.
+ *
+ * <p>Logs INFO to stderr ({@value #LOGGING} on the class path), so stdout carries only the result line;
+ * {@code -Dlogback.configurationFile=...} replaces it. Not named {@code logback.xml}: this module is shaded
+ * into the daemon's jar, whose own {@code logback.xml} must stay the one Logback finds by default.
  */
 public final class BackfillMain {
   private static final Set<String> OPTIONS = Set.of("url", "table", "set", "where", "plan-id", "step-id",
@@ -45,9 +49,15 @@ public final class BackfillMain {
       "flag-file", "http-check", "max-replication-lag-ms", "max-lock-waiters", "max-active-sessions",
       "check-interval-ms", "progress-ms");
 
+  private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
+  static final String LOGGING = "io/tidemark/backfill/backfill-main-logback.xml";
+
   private BackfillMain() {}
 
   public static void main(String[] args) throws InterruptedException {
+    if (System.getProperty(LOGBACK_CONFIGURATION) == null) {
+      System.setProperty(LOGBACK_CONFIGURATION, LOGGING);
+    }
     Map<String, String> options;
     BackfillJob job;
     try {
