@@ -35,4 +35,20 @@ class BatchStatementsTest {
         .isEqualTo("UPDATE \"s\".\"t\" SET status = 'x' WHERE \"id\" <= $1::text::bigint");
     assertThat(sql.firstHigh()).contains("WHERE \"id\" <= $1::text::bigint ORDER BY \"id\" LIMIT $2");
   }
+
+  @Test
+  void aSingleColumnKeyWithAMaxAggregateFindsTheBatchEndByAggregateAndOthersByWindow() {
+    BatchStatements bigint = BatchStatements.of(
+        new TableKey("s", "t", "t_pkey", true, List.of(new TableKey.Column("id", "bigint"))), spec(Optional.empty()));
+    assertThat(bigint.nextHigh()).isEqualTo("""
+        SELECT max("id")::text AS k0, count(*) AS keys
+        FROM (SELECT "id" FROM "s"."t" WHERE "id" > $1::text::bigint AND "id" <= $2::text::bigint \
+        ORDER BY "id" LIMIT $3) batch""");
+    BatchStatements varchar = BatchStatements.of(new TableKey("s", "t", "t_pkey", true,
+        List.of(new TableKey.Column("code", "character varying(36)"))), spec(Optional.empty()));
+    assertThat(varchar.firstHigh()).startsWith("SELECT max(\"code\")::text AS k0");
+    BatchStatements uuid = BatchStatements.of(
+        new TableKey("s", "t", "t_pkey", true, List.of(new TableKey.Column("id", "uuid"))), spec(Optional.empty()));
+    assertThat(uuid.nextHigh()).contains("count(*) OVER ()").doesNotContain("max(");
+  }
 }
