@@ -8,11 +8,14 @@
 #
 # Options (defaults in brackets):
 #   --rows N              rows in the template table [5000000]
-#   --methods "..."       any of: single offset keyset engine engine-async [all]
+#   --methods "..."       any of: single offset keyset engine engine-async engine-throttled
+#                         [all but engine-throttled]
 #   --loads "..."         alone, load or both [alone load]
 #   --clients N           pgbench clients of the application load [8]
+#   --rate-fraction F     the open-loop load runs at F x the closed-loop maximum rate [0.5]
+#   --throttled-args "..." BackfillMain options of engine-throttled [--max-rows-per-second 20000]
 #   --maxrate-seconds N   closed-loop pgbench run that finds the maximum rate [15]
-#   --baseline-seconds N  open-loop run at half that rate with no migration [30]
+#   --baseline-seconds N  open-loop run at the load's rate with no migration [30]
 #   --offset-factor N     the OFFSET loop is cut off at N x the engine's time and extrapolated [10]
 #   --keep-template       keep bench_template afterwards and reuse one of the same size (development)
 #   --skip-build          reuse bench/.work/classpath.txt instead of building the engine with Maven
@@ -29,6 +32,8 @@ ROWS=5000000
 METHODS="single keyset engine engine-async offset"
 LOADS="alone load"
 CLIENTS=8
+RATE_FRACTION=0.5
+THROTTLED_ARGS="--max-rows-per-second 20000"
 THREADS=2
 MAXRATE_SECONDS=15
 BASELINE_SECONDS=30
@@ -41,13 +46,15 @@ SET_EXPR="target = abs(hashtext(payload) % 1000000), n = n + 1"
 TEMPLATE_DB=bench_template
 RUN_DB=bench_run
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --rows) ROWS=$2; shift 2 ;;
     --methods) METHODS=$2; shift 2 ;;
     --loads) LOADS=$2; shift 2 ;;
     --clients) CLIENTS=$2; shift 2 ;;
+    --rate-fraction) RATE_FRACTION=$2; shift 2 ;;
+    --throttled-args) THROTTLED_ARGS=$2; shift 2 ;;
     --maxrate-seconds) MAXRATE_SECONDS=$2; shift 2 ;;
     --baseline-seconds) BASELINE_SECONDS=$2; shift 2 ;;
     --offset-factor) OFFSET_FACTOR=$2; shift 2 ;;
@@ -58,6 +65,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ $ROWS =~ ^[0-9]+$ && $ROWS -ge 10000 ]] || { echo "--rows must be a whole number >= 10000" >&2; exit 2; }
+awk -v f="$RATE_FRACTION" 'BEGIN { exit !(f + 0 > 0 && f + 0 <= 1) }' \
+  || { echo "--rate-fraction must be a number in (0, 1]" >&2; exit 2; }
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT="$HERE/results/$STAMP-$ROWS"
@@ -186,10 +195,10 @@ measure_max_rate() {
     "${APP_SCRIPTS[@]}" "$RUN_DB" >"$OUT/maxrate.txt" 2>&1
   local tps
   tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$OUT/maxrate.txt")
-  RATE=$(awk -v t="$tps" 'BEGIN { printf "%d", t / 2 }')
+  RATE=$(awk -v t="$tps" -v f="$RATE_FRACTION" 'BEGIN { printf "%d", t * f }')
   log "maximum ${tps} tps; the load runs open-loop at ${RATE} tps"
-  printf '{"kind":"maxrate","tps":%s,"rate":%s,"clients":%s,"seconds":%s}\n' \
-    "$tps" "$RATE" "$CLIENTS" "$MAXRATE_SECONDS" >>"$RESULTS"
+  printf '{"kind":"maxrate","tps":%s,"rate":%s,"fraction":%s,"clients":%s,"seconds":%s}\n' \
+    "$tps" "$RATE" "$RATE_FRACTION" "$CLIENTS" "$MAXRATE_SECONDS" >>"$RESULTS"
 }
 
 LOAD_PGBENCH=0
@@ -270,10 +279,11 @@ method_keyset() {
 # methods are timed over; the JVM start, connection and catalog reads are in the wall time beside it.
 method_engine() {
   local name=$1 sync=$2 t0 t1
+  shift 2
   t0=$(now)
   java -Xmx1g -Dlogback.configurationFile="$HERE/logback.xml" -cp "$(cat "$CP_FILE")" io.tidemark.backfill.BackfillMain \
     --url "postgresql://$PGUSER@$PGHOST:$PGPORT/$RUN_DB" --table public.t --set "$SET_EXPR" \
-    --synchronous-commit "$sync" --progress-ms 1000 >"$OUT/$name.engine.json" 2>"$OUT/$name.engine.progress" \
+    --synchronous-commit "$sync" --progress-ms 1000 "$@" >"$OUT/$name.engine.json" 2>"$OUT/$name.engine.progress" \
     || { log "engine failed: $(cat "$OUT/$name.engine.json")"; exit 1; }
   t1=$(now)
   WALL_USED=$(elapsed "$t0" "$t1")
@@ -315,6 +325,8 @@ run_one() {
     keyset) method_keyset ;;
     engine) method_engine "$name" on ;;
     engine-async) method_engine "$name" off ;;
+    # shellcheck disable=SC2086 # THROTTLED_ARGS is a list of options
+    engine-throttled) method_engine "$name" on $THROTTLED_ARGS ;;
     offset) method_offset "$name" "$load" ;;
   esac
   t1=$(now); l1=$(lsn)
@@ -336,7 +348,7 @@ run_one() {
 # The OFFSET loop's cut-off depends on the engine's time, so the engine always runs before it.
 ordered_methods() {
   local m out=""
-  for m in single keyset engine engine-async offset; do
+  for m in single keyset engine engine-async engine-throttled offset; do
     [[ " $METHODS " == *" $m "* ]] && out="$out $m"
   done
   echo "$out"

@@ -20,15 +20,18 @@ METHOD_NAMES = {
     "keyset": "keyset loop, 1,000/batch (PL/pgSQL)",
     "engine": "Tidemark engine",
     "engine-async": "Tidemark engine, `synchronous_commit=off`",
+    "engine-throttled": "Tidemark engine, throttled",
 }
 
 
-def latencies(out_dir, prefix, window):
+def latencies(out_dir, prefix, window, minus_lag=False):
     """Latencies (ms) of the transactions *scheduled* inside the window.
 
     pgbench -R logs "client txn latency_us script epoch_s epoch_us lag_us" per transaction, where the
     latency counts from the scheduled start (open loop: time spent queued behind a blocked client counts).
     A transaction belongs to the window if its scheduled start = completion - latency falls inside it.
+    With minus_lag, the schedule lag is subtracted: what is left is the time from sending the transaction
+    to its answer (the server's and the network's part), without the time it waited for its client.
     """
     start, end = window
     values = []
@@ -43,7 +46,8 @@ def latencies(out_dir, prefix, window):
                 latency_us = int(parts[2])
                 done = int(parts[4]) + int(parts[5]) / 1e6
                 if start <= done - latency_us / 1e6 <= end:
-                    values.append(latency_us / 1000.0)
+                    lag_us = int(parts[6]) if minus_lag and len(parts) == 7 else 0
+                    values.append((latency_us - lag_us) / 1000.0)
     values.sort()
     return values
 
@@ -169,14 +173,16 @@ def main(out_dir):
     base_lat = None
     if maxrate and base:
         base_lat = latencies(out_dir, base["pgbench"], base["window"])
+        base_served = latencies(out_dir, base["pgbench"], base["window"], minus_lag=True)
         seconds = base["window"][1] - base["window"][0]
         print(f"Application load: pgbench, {maxrate['clients']} clients, 70 % point selects / 20 % updates of random "
               f"rows / 10 % inserts on the same table; closed-loop maximum {maxrate['tps']:,.0f} tps, so open-loop "
-              f"`-R {maxrate['rate']}`.\n")
+              f"`-R {maxrate['rate']}` ({maxrate.get('fraction', 0.5):.0%} of it).\n")
         print(f"Baseline (no migration, {seconds:.0f} s, {len(base_lat):,} transactions): p50 "
               f"{fmt_ms(percentile(base_lat, 50))} ms, p99 {fmt_ms(percentile(base_lat, 99))} ms, p99.9 "
-              f"{fmt_ms(percentile(base_lat, 99.9))} ms, max {fmt_ms(base_lat[-1] if base_lat else None)} ms; "
-              f"longest lock wait {fmt_s(longest_lock_wait(out_dir, base['lockwaits']))}; server WAL meanwhile (the application's "
+              f"{fmt_ms(percentile(base_lat, 99.9))} ms, max {fmt_ms(base_lat[-1] if base_lat else None)} ms "
+              f"(without pgbench's schedule lag: p50 {fmt_ms(percentile(base_served, 50))} ms, p99 "
+              f"{fmt_ms(percentile(base_served, 99))} ms); longest lock wait {fmt_s(longest_lock_wait(out_dir, base['lockwaits']))}; server WAL meanwhile (the application's "
               f"and every other session's) "
               f"{base['wal_bytes'] / seconds / 1e6:.1f} MB/s.\n")
 
@@ -231,6 +237,9 @@ def main(out_dir):
             lat_cells = [fmt_ms(percentile(lat, p)) for p in (50, 99, 99.9)] + [fmt_ms(lat[-1] if lat else None)]
             wait = fmt_s(longest_lock_wait(out_dir, r["lockwaits"]))
             notes.append(f"{len(lat):,} app transactions")
+            served = latencies(out_dir, r["pgbench"], r["window"], minus_lag=True)
+            notes.append(f"without pgbench's schedule lag: p50 {fmt_ms(percentile(served, 50))} ms, p99 "
+                         f"{fmt_ms(percentile(served, 99))} ms")
             span = batching_window(out_dir, f"{r['method']}-{r['load']}", r["window"]) \
                 if r["method"].startswith("engine") else None
             if span:
