@@ -93,6 +93,8 @@ public final class BackfillRun {
   private static final int MAX_CONNECTION_RETRIES = 8;
   private static final long RATE_WINDOW_NANOS = 30_000_000_000L;
   private static final long MIN_LOCK_TIMEOUT_MS = 50;
+  /** How often the run asks whether checkpoints are being forced ({@link CheckpointWatch}). */
+  private static final long CHECKPOINT_CHECK_NANOS = 10_000_000_000L;
 
   private final Vertx vertx;
   private final Context context;
@@ -116,6 +118,8 @@ public final class BackfillRun {
   private Throttle throttle;
   private BatchWatcher watcher;
   private BatchWatcher.Watch watch;
+  private CheckpointWatch checkpoints;
+  private long lastCheckpointCheck = System.nanoTime();
   private CheckpointStore store;
   private TableKey key;
   private BatchStatements sql;
@@ -206,6 +210,7 @@ public final class BackfillRun {
         .compose(v2 -> store.ensureTable())
         .compose(v2 -> new KeyCatalog(monitorPool).describe(job.spec().schema(), job.spec().table()))
         .compose(this::prepareCheckpoint)
+        .compose(v2 -> checkpoints.start())
         .onSuccess(v2 -> next())
         .onFailure(this::fail));
   }
@@ -225,6 +230,7 @@ public final class BackfillRun {
     monitorPool = pool("tidemark/backfill-monitor");
     throttle = new Throttle(vertx, monitorPool, http, controls);
     watcher = new BatchWatcher(vertx, monitorPool);
+    checkpoints = new CheckpointWatch(monitorPool);
     store = new CheckpointStore(batchPool, job.planId(), job.stepId());
     return ownPids();
   }
@@ -406,7 +412,19 @@ public final class BackfillRun {
         job.stepId(), outcome.keys(), outcome.updated(), took.toMillis(), seen.waitedOnLock());
     publish(BackfillState.RUNNING, Optional.empty());
     report(outcome, took);
+    watchCheckpoints();
     next();
+  }
+
+  /** Every few seconds, in the background of the next batch: is the WAL forcing checkpoints? */
+  private void watchCheckpoints() {
+    long now = System.nanoTime();
+    if (now - lastCheckpointCheck < CHECKPOINT_CHECK_NANOS) {
+      return;
+    }
+    lastCheckpointCheck = now;
+    checkpoints.check().onSuccess(warning -> warning.ifPresent(w -> logged(() -> LOG.warn("backfill {}/{} on {}: {}",
+        job.planId(), job.stepId(), database(), w))));
   }
 
   private void report(Outcome outcome, Duration took) {
