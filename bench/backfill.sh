@@ -259,18 +259,11 @@ SECONDS_USED=0
 WALL_USED=0
 EXTRA=""
 
-method_single() {
+# One SQL statement, timed from the client: the single UPDATE and the keyset loop's CALL.
+method_sql() {
   local t0 t1
   t0=$(now)
-  q -d "$RUN_DB" -c "UPDATE t SET $SET_EXPR" >/dev/null
-  t1=$(now)
-  SECONDS_USED=$(elapsed "$t0" "$t1"); WALL_USED=$SECONDS_USED
-}
-
-method_keyset() {
-  local t0 t1
-  t0=$(now)
-  q -d "$RUN_DB" -c "CALL keyset_loop(1000)" >/dev/null
+  q -d "$RUN_DB" -c "$1" >/dev/null
   t1=$(now)
   SECONDS_USED=$(elapsed "$t0" "$t1"); WALL_USED=$SECONDS_USED
 }
@@ -321,8 +314,8 @@ run_one() {
   local la; la=$(loadavg)
   t0=$(now); l0=$(lsn)
   case "$method" in
-    single) method_single ;;
-    keyset) method_keyset ;;
+    single) method_sql "UPDATE t SET $SET_EXPR" ;;
+    keyset) method_sql "CALL keyset_loop(1000)" ;;
     engine) method_engine "$name" on ;;
     engine-async) method_engine "$name" off ;;
     # shellcheck disable=SC2086 # THROTTLED_ARGS is a list of options
