@@ -22,7 +22,8 @@ import java.util.Set;
  *
  * <p>For a single-column key whose type has a {@code max} aggregate (integers, numeric, text, dates and
  * times) the first statement is an aggregate instead: {@code SELECT max("id")::text AS k0, count(*) AS keys
- * FROM (... LIMIT $3) batch}. Same walk, same answer, but without buffering the batch's keys in a window and
+ * FROM (... LIMIT $3) batch HAVING count(*) > 0}, which like the window form returns no row when no key is
+ * left. Same walk, same answer, but without buffering the batch's keys in a window and
  * sorting them again: 4 ms instead of 16 ms for 30,000 bigint keys, which was 9% of the batching time of a
  * 2M-row backfill. {@code uuid} (no {@code max} before PostgreSQL 16) and composite keys keep the window form.
  *
@@ -39,7 +40,8 @@ record BatchStatements(String firstHigh, String nextHigh, String firstUpdate, St
       ORDER BY %7$s LIMIT 1""";
   private static final String HIGH_BY_AGGREGATE_SQL = """
       SELECT max(%1$s)::text AS k0, count(*) AS keys
-      FROM (SELECT %1$s FROM %2$s WHERE %3$s ORDER BY %1$s LIMIT $%4$d) batch""";
+      FROM (SELECT %1$s FROM %2$s WHERE %3$s ORDER BY %1$s LIMIT $%4$d) batch
+      HAVING count(*) > 0""";
   /** Types with a built-in {@code max} whose order is the b-tree's ({@code format_type()} names, sans typmod). */
   private static final Set<String> AGGREGATABLE = Set.of("smallint", "integer", "bigint", "numeric", "text",
       "character varying", "date", "timestamp without time zone", "timestamp with time zone");

@@ -107,9 +107,6 @@ final class KeyCatalog {
       return Optional.empty();
     }
     Row r = rows.iterator().next();
-    if (r.getString("k0") == null) {
-      return Optional.empty(); // an aggregate over no rows: max() is null (key columns never are)
-    }
     List<String> key = new ArrayList<>(width);
     for (int i = 0; i < width; i++) {
       key.add(r.getString("k" + i));

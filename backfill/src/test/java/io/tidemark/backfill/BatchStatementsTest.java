@@ -43,7 +43,8 @@ class BatchStatementsTest {
     assertThat(bigint.nextHigh()).isEqualTo("""
         SELECT max("id")::text AS k0, count(*) AS keys
         FROM (SELECT "id" FROM "s"."t" WHERE "id" > $1::text::bigint AND "id" <= $2::text::bigint \
-        ORDER BY "id" LIMIT $3) batch""");
+        ORDER BY "id" LIMIT $3) batch
+        HAVING count(*) > 0""");
     BatchStatements varchar = BatchStatements.of(new TableKey("s", "t", "t_pkey", true,
         List.of(new TableKey.Column("code", "character varying(36)"))), spec(Optional.empty()));
     assertThat(varchar.firstHigh()).startsWith("SELECT max(\"code\")::text AS k0");
