@@ -11,35 +11,22 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.tidemark.backfill.db.SqlStates;
 import io.tidemark.testkit.FreshDatabaseExtension;
 import io.tidemark.testkit.TestDatabase;
-import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(FreshDatabaseExtension.class)
 class BadExpressionIT {
-  private static Vertx vertx;
-  private static BackfillEngine engine;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    engine = new BackfillEngine(vertx, ServerBudget.unlimited());
-  }
-
-  @AfterAll
-  static void close() {
-    await(engine.close().compose(v -> vertx.close()));
-  }
+  @RegisterExtension
+  static final RunningEngine ENGINE = new RunningEngine();
 
   @Test
   void aSyntaxErrorFailsTheStepOnTheFirstBatchWithItsSqlStateAndRange(TestDatabase db) {
     db.execute("CREATE TABLE syntax (id int PRIMARY KEY, n int NOT NULL DEFAULT 0)",
         "INSERT INTO syntax (id) SELECT g FROM generate_series(1, 1000) g");
-    BackfillRun run = engine.start(job(db, "migrate[0]/syntax", spec("syntax", "n = n +", null),
+    BackfillRun run = ENGINE.start(job(db, "migrate[0]/syntax", spec("syntax", "n = n +", null),
         pace(100, 1000, 100, 0), NO_THROTTLE));
     BackfillException e = catchThrowableOfType(BackfillException.class, () -> await(run.completion()));
 
@@ -62,7 +49,7 @@ class BadExpressionIT {
     db.execute("CREATE TABLE big (id int PRIMARY KEY, v int)",
         "INSERT INTO big (id) SELECT g FROM generate_series(1, 600000) g",
         "ANALYZE big");
-    BackfillRun run = engine.start(job(db, "migrate[0]/big", spec("big", "v = 100 / (500000 - id)", "id % 100 = 0"),
+    BackfillRun run = ENGINE.start(job(db, "migrate[0]/big", spec("big", "v = 100 / (500000 - id)", "id % 100 = 0"),
         pace(20_000, 200_000, 300, 0), NO_THROTTLE));
     BackfillException e = catchThrowableOfType(BackfillException.class, () -> await(run.completion()));
 

@@ -15,15 +15,13 @@ import ch.qos.logback.core.read.ListAppender;
 import io.tidemark.backfill.db.PgConnections;
 import io.tidemark.testkit.FreshDatabaseExtension;
 import io.tidemark.testkit.TestDatabase;
-import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -33,22 +31,13 @@ import org.slf4j.LoggerFactory;
  */
 @ExtendWith(FreshDatabaseExtension.class)
 class CheckpointWatchIT {
-  private static Vertx vertx;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void close() {
-    await(vertx.close());
-  }
+  @RegisterExtension
+  static final RunningEngine ENGINE = new RunningEngine();
 
   @Test
   void warnsOnceAfterThreeCheckpointsWereRequested(TestDatabase db) {
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
-        .connectingTo(PgConnections.options(Fixtures.config(db), "checkpoint-watch-it")).using(vertx).build();
+        .connectingTo(PgConnections.options(Fixtures.config(db), "checkpoint-watch-it")).using(ENGINE.vertx()).build();
     try {
       CheckpointWatch watch = new CheckpointWatch(pool);
       await(watch.start());
@@ -76,10 +65,9 @@ class CheckpointWatchIT {
     Logger runLog = (Logger) LoggerFactory.getLogger(BackfillRun.class);
     log.start();
     runLog.addAppender(log);
-    BackfillEngine engine = new BackfillEngine(vertx, ServerBudget.unlimited());
     try {
       // 2,000 rows/s: 20 s for the table, long enough for the run's check every 10 s
-      BackfillRun run = engine.start(job(db, "migrate[0]/walled", spec("walled", "n = n + 1", null),
+      BackfillRun run = ENGINE.start(job(db, "migrate[0]/walled", spec("walled", "n = n + 1", null),
           pace(100, 1000, 100, 2000), NO_THROTTLE));
       eventually(20, "first batches", () -> run.progress().rowsDone() > 1000);
       db.execute("CHECKPOINT", "CHECKPOINT", "CHECKPOINT");
@@ -93,7 +81,6 @@ class CheckpointWatchIT {
       assertThat(db.queryLong("SELECT count(*) FROM walled WHERE n > 1")).isZero();
     } finally {
       runLog.detachAppender(log);
-      await(engine.close());
     }
   }
 }

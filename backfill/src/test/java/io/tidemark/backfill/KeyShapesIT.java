@@ -13,33 +13,22 @@ import io.tidemark.config.BackfillSettings;
 import io.tidemark.testkit.FreshDatabaseExtension;
 import io.tidemark.testkit.TestDatabase;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(FreshDatabaseExtension.class)
 class KeyShapesIT {
   private static final BackfillSettings SMALL_BATCHES = pace(50, 400, 50, 0);
-  private static Vertx vertx;
-  private static BackfillEngine engine;
   private static final List<CommittedBatch> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    engine = new BackfillEngine(vertx, ServerBudget.unlimited(), batches::add);
-  }
-
-  @AfterAll
-  static void close() {
-    await(engine.close().compose(v -> vertx.close()));
-  }
+  @RegisterExtension
+  static final RunningEngine ENGINE =
+      new RunningEngine(v -> new BackfillEngine(v, ServerBudget.unlimited(), batches::add));
 
   private BackfillResult backfill(TestDatabase db, String table) {
-    return await(engine.start(job(db, "migrate[0]/" + table, spec(table, "n = n + 1", null), SMALL_BATCHES,
+    return await(ENGINE.start(job(db, "migrate[0]/" + table, spec(table, "n = n + 1", null), SMALL_BATCHES,
         NO_THROTTLE)).completion());
   }
 
@@ -116,7 +105,7 @@ class KeyShapesIT {
   void rowsInsertedAfterTheStartAreLeftToTheApplication(TestDatabase db) {
     db.execute("CREATE TABLE orders (id int PRIMARY KEY, n int NOT NULL DEFAULT 0)",
         "INSERT INTO orders (id) SELECT g FROM generate_series(1, 1000) g");
-    BackfillRun run = engine.start(job(db, "migrate[0]/orders", spec("orders", "n = n + 1", null), SMALL_BATCHES,
+    BackfillRun run = ENGINE.start(job(db, "migrate[0]/orders", spec("orders", "n = n + 1", null), SMALL_BATCHES,
         NO_THROTTLE));
     run.controls().operatorThrottle("hold until the application inserted more");
     Fixtures.eventually(20, "operator throttle seen",
@@ -143,7 +132,7 @@ class KeyShapesIT {
   void onlyRowsMatchingWhereAreUpdated(TestDatabase db) {
     db.execute("CREATE TABLE users (id int PRIMARY KEY, active bool NOT NULL, status text, n int NOT NULL DEFAULT 0)",
         "INSERT INTO users (id, active) SELECT g, g % 3 = 0 FROM generate_series(1, 3000) g");
-    BackfillResult r = await(engine.start(job(db, "migrate[0]/users",
+    BackfillResult r = await(ENGINE.start(job(db, "migrate[0]/users",
         spec("users", "status = CASE WHEN active THEN 'active' ELSE 'inactive' END", "status IS NULL AND id > 100"),
         SMALL_BATCHES, NO_THROTTLE)).completion());
     assertThat(r.rowsDone()).isEqualTo(3000);
@@ -159,7 +148,7 @@ class KeyShapesIT {
             "INSERT INTO race" + i + " (id) SELECT g FROM generate_series(1, 200) g");
       }
       List<Future<BackfillResult>> runs = java.util.stream.IntStream.range(0, 4)
-          .mapToObj(i -> engine.start(job(db, "migrate[" + i + "]/race", spec("race" + i, "n = n + 1", null),
+          .mapToObj(i -> ENGINE.start(job(db, "migrate[" + i + "]/race", spec("race" + i, "n = n + 1", null),
               SMALL_BATCHES, NO_THROTTLE)).completion())
           .toList();
       await(Future.all(runs));

@@ -14,30 +14,17 @@ import io.tidemark.testkit.AppSession;
 import io.tidemark.testkit.FreshDatabaseExtension;
 import io.tidemark.testkit.LockHolder;
 import io.tidemark.testkit.TestDatabase;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @ExtendWith(FreshDatabaseExtension.class)
 class LockWaitIT {
-  private static Vertx vertx;
-  private static BackfillEngine engine;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    engine = new BackfillEngine(vertx, ServerBudget.unlimited());
-  }
-
-  @AfterAll
-  static void close() {
-    await(engine.close().compose(v -> vertx.close()));
-  }
+  @RegisterExtension
+  static final RunningEngine ENGINE = new RunningEngine();
 
   /**
    * The application holds row 15,000 for a second and a half: the batch reaching it waits out its
@@ -51,7 +38,7 @@ class LockWaitIT {
     BackfillRun run;
     int sizeWhenBlocked;
     try (LockHolder app = LockHolder.hold(db, "SELECT * FROM locked WHERE id = 15000 FOR UPDATE")) {
-      run = engine.start(job(db, "migrate[0]/locked", spec("locked", "n = n + 1", null),
+      run = ENGINE.start(job(db, "migrate[0]/locked", spec("locked", "n = n + 1", null),
           pace(min, 20_000, 200, 0), NO_THROTTLE));
       eventually(30, "a batch timed out on the application's lock", () -> run.progress().lockRetries() >= 2);
       sizeWhenBlocked = run.progress().batchRows();
@@ -88,7 +75,7 @@ class LockWaitIT {
       }
     });
     // lock_timeout follows the target duration: 1 s here, longer than the lock is held
-    BackfillRun run = engine.start(job(db, "migrate[0]/brief", spec("brief", "n = n + 1", null),
+    BackfillRun run = ENGINE.start(job(db, "migrate[0]/brief", spec("brief", "n = n + 1", null),
         pace(100, 20_000, 1000, 0), NO_THROTTLE));
     releaser.start();
     BackfillResult r = await(run.completion());
@@ -114,12 +101,13 @@ class LockWaitIT {
     // FOR UPDATE, not UPDATE: an update would move row 1501 to the end of the heap, after the slow row
     String touch = "SELECT 1 FROM contended WHERE id = 1501 FOR UPDATE";
     try (AppSession app1 = AppSession.start(db, touch, 20); AppSession app2 = AppSession.start(db, touch, 20)) {
-      BackfillRun run = engine.start(job(db, "migrate[0]/contended", spec("contended", slowRow, null),
+      BackfillRun run = ENGINE.start(job(db, "migrate[0]/contended", spec("contended", slowRow, null),
           pace(500, 500, 400, 0), oneWaiter));
       Set<ThrottleSignal> seen = ConcurrentHashMap.newKeySet();
-      long timer = vertx.setPeriodic(5, id -> run.progress().throttle().ifPresent(t -> seen.add(t.signal())));
+      long timer = ENGINE.vertx()
+          .setPeriodic(5, id -> run.progress().throttle().ifPresent(t -> seen.add(t.signal())));
       BackfillResult r = await(run.completion());
-      vertx.cancelTimer(timer);
+      ENGINE.vertx().cancelTimer(timer);
 
       assertThat(seen).contains(ThrottleSignal.LOCK_WAITERS);
       assertThat(r.rowsDone()).isEqualTo(3000);

@@ -15,7 +15,6 @@ import io.tidemark.config.ThrottleSettings;
 import io.tidemark.testkit.AppSession;
 import io.tidemark.testkit.FreshDatabaseExtension;
 import io.tidemark.testkit.TestDatabase;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,27 +24,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(FreshDatabaseExtension.class)
 class ThrottleIT {
-  private static Vertx vertx;
-  private static BackfillEngine engine;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    engine = new BackfillEngine(vertx, ServerBudget.unlimited());
-  }
-
-  @AfterAll
-  static void close() {
-    await(engine.close().compose(v -> vertx.close()));
-  }
+  @RegisterExtension
+  static final RunningEngine ENGINE = new RunningEngine();
 
   private static void table(TestDatabase db, String name, int rows) {
     db.execute("CREATE TABLE " + name + " (id int PRIMARY KEY, n int NOT NULL DEFAULT 0)",
@@ -59,8 +46,9 @@ class ThrottleIT {
   /** Records every throttle reason a run reports while the test waits. */
   private static Set<ThrottleSignal> watchReasons(BackfillRun run) {
     Set<ThrottleSignal> seen = ConcurrentHashMap.newKeySet();
-    long timer = vertx.setPeriodic(10, id -> run.progress().throttle().ifPresent(r -> seen.add(r.signal())));
-    run.completion().onComplete(ar -> vertx.cancelTimer(timer));
+    long timer = ENGINE.vertx()
+        .setPeriodic(10, id -> run.progress().throttle().ifPresent(r -> seen.add(r.signal())));
+    run.completion().onComplete(ar -> ENGINE.vertx().cancelTimer(timer));
     return seen;
   }
 
@@ -68,7 +56,7 @@ class ThrottleIT {
   void aRowsPerSecondCapHoldsTheMeasuredRateDown(TestDatabase db) {
     table(db, "capped", 4000);
     long t0 = System.nanoTime();
-    BackfillRun run = engine.start(job(db, "migrate[0]/capped", spec("capped", "n = n + 1", null),
+    BackfillRun run = ENGINE.start(job(db, "migrate[0]/capped", spec("capped", "n = n + 1", null),
         pace(10, 5000, 100, 1000), NO_THROTTLE));
     Set<ThrottleSignal> reasons = watchReasons(run);
     eventually(20, "half done", () -> run.progress().rowsDone() >= 2000);
@@ -96,7 +84,7 @@ class ThrottleIT {
   void aFlagFileHoldsEveryBatchUntilItIsRemoved(TestDatabase db, @TempDir Path dir) throws Exception {
     table(db, "flagged", 2000);
     Path flag = Files.createFile(dir.resolve("pause"));
-    BackfillRun run = engine.start(job(db, "migrate[0]/flagged", spec("flagged", "n = n + 1", null),
+    BackfillRun run = ENGINE.start(job(db, "migrate[0]/flagged", spec("flagged", "n = n + 1", null),
         pace(100, 5000, 100, 0), with("", flag.toString(), 0)));
     eventually(20, "flag-file throttle", () -> reasonIs(run, ThrottleSignal.FLAG_FILE));
     Fixtures.sleep(500);
@@ -113,7 +101,7 @@ class ThrottleIT {
   void theFirstSignalInOrderThatTripsIsTheReportedReason(TestDatabase db, @TempDir Path dir) throws Exception {
     table(db, "ordered", 500);
     Path flag = Files.createFile(dir.resolve("hold"));
-    BackfillRun run = engine.start(job(db, "migrate[0]/ordered", spec("ordered", "n = n + 1", null),
+    BackfillRun run = ENGINE.start(job(db, "migrate[0]/ordered", spec("ordered", "n = n + 1", null),
         pace(100, 5000, 100, 0), with("", flag.toString(), 0)));
     run.controls().operatorThrottle("also held");
     eventually(20, "flag-file reported first", () -> reasonIs(run, ThrottleSignal.FLAG_FILE));
@@ -127,7 +115,7 @@ class ThrottleIT {
   @Test
   void anOperatorThrottleSetAtRuntimeStopsProgressUntilCleared(TestDatabase db) {
     table(db, "operated", 5000);
-    BackfillRun run = engine.start(job(db, "migrate[0]/operated", spec("operated", "n = n + 1", null),
+    BackfillRun run = ENGINE.start(job(db, "migrate[0]/operated", spec("operated", "n = n + 1", null),
         pace(100, 1000, 100, 4000), NO_THROTTLE));
     eventually(20, "first batches", () -> run.progress().rowsDone() > 0);
     run.controls().operatorThrottle("incident 42");
@@ -147,7 +135,7 @@ class ThrottleIT {
   @Test
   void anUnreadableHttpCheckThrottlesUntilTheSettingChanges(TestDatabase db) {
     table(db, "unreadable", 1000);
-    BackfillRun run = engine.start(job(db, "migrate[0]/unreadable", spec("unreadable", "n = n + 1", null),
+    BackfillRun run = ENGINE.start(job(db, "migrate[0]/unreadable", spec("unreadable", "n = n + 1", null),
         pace(100, 5000, 100, 0), with("http://127.0.0.1:1/health", "", 0)));
     eventually(20, "http-check throttle", () -> reasonIs(run, ThrottleSignal.HTTP_CHECK));
     ThrottleReason reason = run.progress().throttle().orElseThrow();
@@ -164,11 +152,11 @@ class ThrottleIT {
   void aNon2xxHttpCheckThrottlesAndA2xxLetsBatchesRun(TestDatabase db) {
     table(db, "checked", 1000);
     AtomicInteger status = new AtomicInteger(503);
-    HttpServer server = await(vertx.createHttpServer()
+    HttpServer server = await(ENGINE.vertx().createHttpServer()
         .requestHandler(req -> req.response().setStatusCode(status.get()).end())
         .listen(0, "127.0.0.1"));
     try {
-      BackfillRun run = engine.start(job(db, "migrate[0]/checked", spec("checked", "n = n + 1", null),
+      BackfillRun run = ENGINE.start(job(db, "migrate[0]/checked", spec("checked", "n = n + 1", null),
           pace(100, 5000, 100, 0), with("http://127.0.0.1:" + server.actualPort() + "/ok", "", 0)));
       eventually(20, "http-check throttle", () -> reasonIs(run, ThrottleSignal.HTTP_CHECK));
       assertThat(run.progress().throttle().orElseThrow().detail()).isEqualTo("HTTP 503");
@@ -185,7 +173,7 @@ class ThrottleIT {
     table(db, "busy", 1000);
     try (AppSession a = AppSession.start(db, "SELECT pg_sleep(0.2)", 0);
          AppSession b = AppSession.start(db, "SELECT pg_sleep(0.2)", 0)) {
-      BackfillRun run = engine.start(job(db, "migrate[0]/busy", spec("busy", "n = n + 1", null),
+      BackfillRun run = ENGINE.start(job(db, "migrate[0]/busy", spec("busy", "n = n + 1", null),
           pace(100, 5000, 100, 0), with("", "", 1)));
       eventually(20, "active-sessions throttle", () -> reasonIs(run, ThrottleSignal.ACTIVE_SESSIONS));
       a.stop();
@@ -197,7 +185,7 @@ class ThrottleIT {
   @Test
   void stopEndsAtABatchBoundaryAndAStartAgainResumes(TestDatabase db) {
     table(db, "paused", 6000);
-    BackfillRun run = engine.start(job(db, "migrate[0]/paused", spec("paused", "n = n + 1", null),
+    BackfillRun run = ENGINE.start(job(db, "migrate[0]/paused", spec("paused", "n = n + 1", null),
         pace(100, 200, 100, 2000), NO_THROTTLE));
     eventually(20, "first batches", () -> run.progress().rowsDone() >= 400);
     await(run.stop());
@@ -208,7 +196,7 @@ class ThrottleIT {
     assertThat(db.queryValue("SELECT state FROM tidemark.backfill_checkpoints WHERE step_id = 'migrate[0]/paused'"))
         .isEqualTo("running");
 
-    BackfillRun resumed = engine.start(job(db, "migrate[0]/paused", spec("paused", "n = n + 1", null),
+    BackfillRun resumed = ENGINE.start(job(db, "migrate[0]/paused", spec("paused", "n = n + 1", null),
         pace(100, 5000, 100, 0), NO_THROTTLE));
     assertThat(await(resumed.completion()).rowsDone()).isEqualTo(6000);
     assertThat(db.queryLong("SELECT count(*) FROM paused WHERE n <> 1")).isZero();
@@ -219,7 +207,8 @@ class ThrottleIT {
     table(db, "first", 500);
     table(db, "second", 500);
     String server = Fixtures.config(db).server();
-    BackfillEngine budgeted = new BackfillEngine(vertx, new ServerBudget(List.of(new ServerConfig(server, 1)), 4));
+    BackfillEngine budgeted =
+        new BackfillEngine(ENGINE.vertx(), new ServerBudget(List.of(new ServerConfig(server, 1)), 4));
     BackfillRun first = budgeted.start(job(db, "migrate[0]/first", spec("first", "n = n + 1", null),
         pace(100, 5000, 100, 0), NO_THROTTLE));
     first.controls().operatorThrottle("hold the slot");
