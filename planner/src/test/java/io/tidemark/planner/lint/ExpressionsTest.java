@@ -39,7 +39,8 @@ class ExpressionsTest {
   void refusesLeadingStatementKeyword() {
     assertThat(Expressions.singleExpressionProblems("SELECT 1")).singleElement()
         .satisfies(p -> assertThat(p).contains("statement keyword SELECT"));
-    assertThat(Expressions.singleExpressionProblems("delete from t")).hasSize(1);
+    assertThat(Expressions.singleExpressionProblems("delete from t"))
+        .anySatisfy(p -> assertThat(p).contains("statement keyword DELETE"));
     assertThat(Expressions.singleExpressionProblems("\"delete\" = 1")).isEmpty();
   }
 
