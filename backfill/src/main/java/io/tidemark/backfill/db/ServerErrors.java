@@ -4,17 +4,27 @@ import io.vertx.pgclient.PgException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What viewers may see of a PostgreSQL error, and what only the log may hold. A step's {@code last-error} is
  * readable by every viewer, so it carries the SQLSTATE and the server's message, never DETAIL, HINT or
  * WHERE: those can quote rows ({@code Failing row contains (17, alice@example.com)}). A data exception
  * (SQLSTATE class {@code 22}) quotes the offending value in the message itself
- * ({@code invalid input syntax for type integer: "<value>"}), so for those only a generic message is shown.
+ * ({@code invalid input syntax for type integer: "<value>"}), so for those only a generic message is shown
+ * (except the few whose message is fixed text, such as {@code division by zero}).
  * The withheld text goes to the log of whoever records the failure. Pure; any thread.
  */
 public final class ServerErrors {
   private static final String DATA_EXCEPTION_CLASS = "22";
+  /**
+   * Data exceptions whose message is fixed text, without any value: {@code division by zero}
+   * ({@code 22012}), {@code value too long for type character varying(3)} ({@code 22001}),
+   * {@code negative substring length not allowed} ({@code 22011}), {@code cannot take logarithm of zero}
+   * ({@code 2201E}).
+   */
+  private static final Set<String> VALUE_FREE_DATA_EXCEPTIONS = Set.of(SqlStates.DIVISION_BY_ZERO, "22001",
+      "22011", "2201E");
 
   private ServerErrors() {}
 
@@ -45,7 +55,8 @@ public final class ServerErrors {
   }
 
   private static boolean isDataException(PgException e) {
-    return e.getSqlState() != null && e.getSqlState().startsWith(DATA_EXCEPTION_CLASS);
+    String state = e.getSqlState();
+    return state != null && state.startsWith(DATA_EXCEPTION_CLASS) && !VALUE_FREE_DATA_EXCEPTIONS.contains(state);
   }
 
   private static void add(List<String> parts, String name, String value) {

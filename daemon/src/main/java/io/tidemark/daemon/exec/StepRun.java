@@ -1,5 +1,6 @@
 package io.tidemark.daemon.exec;
 
+import io.tidemark.backfill.db.ServerErrors;
 import io.tidemark.daemon.exec.AttemptRecord.Outcome;
 import io.tidemark.planner.CompiledStep;
 import io.tidemark.planner.Probe;
@@ -10,10 +11,9 @@ import io.tidemark.planner.StepAction.TransactionalDdl;
 import io.tidemark.planner.StepAction.ValidateConstraint;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.tidemark.backfill.db.ServerErrors;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgException;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;

@@ -86,6 +86,13 @@ class PlanIntakeTest {
         .contains("substitution-not-allowed");
   }
 
+  /** {@code a += x} is HOCON for {@code a = ${?a} [x]}: a substitution without {@code ${} in the text. */
+  @Test
+  void appendAssignmentIsRefusedAsASubstitution() {
+    assertThat(problems(HEAD + "databases += apidb\n" + BODY)).extracting(Problem::path, Problem::code)
+        .contains(tuple("databases", "substitution-not-allowed"));
+  }
+
   @Test
   void dollarBraceInsideAQuotedStringIsPlainText() {
     Plan quoted = parse(HEAD + "description = \"costs ${5}\" # and ${x} in a comment\n// ${y}\n" + BODY);
