@@ -1,6 +1,7 @@
 package io.tidemark.backfill;
 
 import io.tidemark.backfill.db.PgConnections;
+import io.tidemark.backfill.db.ServerErrors;
 import io.tidemark.backfill.db.SqlStates;
 import io.tidemark.backfill.throttle.Throttle;
 import io.tidemark.backfill.throttle.ThrottleControls;
@@ -599,8 +600,8 @@ public final class BackfillRun {
             e instanceof PgException pg ? Optional.of(pg.getSqlState()) : Optional.empty(), Optional.empty(), e);
     lastError = Optional.of(failure.getMessage());
     publish(BackfillState.FAILED, Optional.empty());
-    logged(() -> LOG.warn("backfill {}/{} on {} failed: {}", job.planId(), job.stepId(), database(),
-        failure.getMessage()));
+    logged(() -> LOG.warn("backfill {}/{} on {} failed: {}{}", job.planId(), job.stepId(), database(),
+        failure.getMessage(), withheld(failure.getCause())));
     release().onComplete(ar -> {
       completion.fail(failure);
       ended.complete();
@@ -640,9 +641,15 @@ public final class BackfillRun {
 
   private static String describe(Throwable e) {
     if (e instanceof PgException pg) {
-      return pg.getErrorMessage() + " [" + pg.getSqlState() + "]";
+      return ServerErrors.message(pg) + " [" + pg.getSqlState() + "]";
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /** What the failure's text left out for viewers ({@link ServerErrors#withheld}), for the log line. */
+  private static String withheld(Throwable cause) {
+    return cause instanceof PgException pg ? ServerErrors.withheld(pg).map(w -> "; withheld from the API: " + w)
+        .orElse("") : "";
   }
 
   /** Stop was requested while the run waited for its server budget. */

@@ -1,5 +1,6 @@
 package io.tidemark.daemon.exec;
 
+import io.tidemark.backfill.db.ServerErrors;
 import io.tidemark.backfill.db.SqlStates;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -45,9 +46,10 @@ enum FailureKind {
     return error instanceof PgException pg ? Optional.ofNullable(pg.getSqlState()) : Optional.empty();
   }
 
+  /** The message viewers may see: for a server error, {@link ServerErrors#message} (no DETAIL, HINT or row data). */
   static Optional<String> message(Throwable error) {
     if (error instanceof PgException pg) {
-      return Optional.ofNullable(pg.getErrorMessage());
+      return Optional.of(ServerErrors.message(pg));
     }
     return Optional.ofNullable(error.getMessage()).or(() -> Optional.of(error.getClass().getSimpleName()));
   }

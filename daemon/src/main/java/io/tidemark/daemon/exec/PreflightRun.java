@@ -110,6 +110,7 @@ final class PreflightRun {
     return query(SERVER_SQL, Tuple.tuple())
         .compose(this::server)
         .compose(v -> sequence(steps(), this::checkStep))
+        .compose(v -> FunctionPolicyCheck.check(conn, steps()).map(problems::addAll).<Void>mapEmpty())
         .recover(error -> problem(Optional.empty(), "check-failed", "preflight query failed: "
             + FailureKind.message(error).orElse("")))
         .map(v -> new PreflightReport(database, versionNum, user, problems));

@@ -1,5 +1,6 @@
 package io.tidemark.daemon.exec;
 
+import io.tidemark.backfill.db.ServerErrors;
 import io.tidemark.daemon.exec.AttemptRecord.Outcome;
 import io.tidemark.planner.CompiledStep;
 import io.tidemark.planner.Probe;
@@ -12,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
@@ -26,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One call of {@link StepExecutor#execute}: the attempt loop and the attempts recorded so far. Probes and
@@ -33,6 +37,7 @@ import java.util.random.RandomGenerator;
  * a fresh connection per attempt, closed when it ends.
  */
 final class StepRun {
+  private static final Logger LOG = LoggerFactory.getLogger(StepRun.class);
   /** Transaction-scoped settings; values as bind parameters ({@code '500ms'}), never spliced. */
   private static final String SET_LOCAL_TIMEOUTS =
       "SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)";
@@ -273,6 +278,10 @@ final class StepRun {
   }
 
   private StepFailure failure(Throwable error, int n) {
+    if (error instanceof PgException pg) {
+      ServerErrors.withheld(pg).ifPresent(w -> LOG.warn("step {} failed [{}]; withheld from the API: {}", step.id(),
+          pg.getSqlState(), w));
+    }
     Optional<String> state = FailureKind.sqlState(error);
     String message = FailureKind.message(error).orElse("");
     return switch (FailureKind.of(error)) {

@@ -65,6 +65,9 @@ public final class PlanCodec {
         .put("inverse", steps(s.inverse()));
     s.probe().ifPresent(p -> o.put("probe", probe(p)));
     s.unsafeReason().ifPresent(r -> o.put("unsafeReason", r));
+    if (!s.calledFunctions().isEmpty()) {
+      o.put("calledFunctions", new JsonArray(s.calledFunctions()));
+    }
     return o;
   }
 
@@ -113,7 +116,9 @@ public final class PlanCodec {
         Optional.ofNullable(probe).map(p -> new Probe(p.getString("sql"), p.getJsonArray("params").getList())),
         Reversibility.valueOf(o.getString("reversibility")),
         decodeSteps(o.getJsonArray("inverse")),
-        Optional.ofNullable(o.getString("unsafeReason")));
+        Optional.ofNullable(o.getString("unsafeReason")),
+        // absent in rows stored before steps carried their called functions
+        Optional.ofNullable(o.getJsonArray("calledFunctions")).map(PlanCodec::strings).orElse(List.of()));
   }
 
   private static StepAction decodeAction(JsonObject o) {

@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads one operation object into its {@link Operation} record, reporting every problem on the reader. */
@@ -47,9 +46,6 @@ final class OperationReader {
   private static final Pattern TYPE = Pattern.compile(
       "[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?(\\s*\\(\\s*\\d+\\s*(,\\s*\\d+\\s*)?\\))?"
           + "( [A-Za-z_][A-Za-z0-9_]*(\\s*\\(\\s*\\d+\\s*(,\\s*\\d+\\s*)?\\))?)*(\\[\\d*\\])*");
-  /** {@code status = <expression>}: the string form of a single {@code set} assignment. */
-  private static final Pattern ASSIGNMENT = Pattern.compile("\\s*\"?([A-Za-z_][A-Za-z0-9_$]*)\"?\\s*=(?![=>])(.*)",
-      Pattern.DOTALL);
   private static final Set<String> INDEX_METHODS = Set.of("btree", "hash", "gist", "spgist", "gin", "brin");
 
   private final Phase phase;
@@ -269,13 +265,13 @@ final class OperationReader {
   }
 
   private Sql sql(ObjectReader r) {
-    String statementsText = r.requiredString("statements");
+    String statementsText = r.requiredString("statements", PlanLimits.MAX_SQL_CHARS);
     boolean transactional = r.bool("transactional", true);
     Optional<String> unsafe = r.optionalString("unsafe");
     if (unsafe.isPresent() && unsafe.get().isBlank()) {
       r.problem("unsafe", "must-not-be-empty", "give the reason the statements are safe anyway");
     }
-    Optional<String> downText = r.optionalString("down");
+    Optional<String> downText = r.optionalString("down", PlanLimits.MAX_SQL_CHARS);
     List<String> statements = statementsText.isBlank() ? List.of() : split(r, "statements", statementsText);
     List<String> down = downText.map(d -> split(r, "down", d)).orElse(List.of());
     if (unsafe.isEmpty() && !r.hasProblemsAt("statements") && !r.hasProblemsAt("down")) {
@@ -333,28 +329,34 @@ final class OperationReader {
       });
       return assignments;
     }
+    Optional<String> text = r.optionalString("set", PlanLimits.MAX_EXPRESSION_CHARS);
+    if (text.isEmpty()) {
+      return List.of();
+    }
     List<Assignment> assignments = new ArrayList<>();
-    for (String part : SqlChecks.splitTopLevelCommas(String.valueOf(value.get().unwrapped()))) {
-      Matcher m = ASSIGNMENT.matcher(part);
-      if (!m.matches() || m.group(2).isBlank()) {
+    for (String part : SqlChecks.splitTopLevelCommas(text.get())) {
+      Optional<Assignment> parsed = SqlChecks.assignment(part);
+      if (parsed.isEmpty()) {
         r.problem("set", "invalid-assignment", "must read 'column = expression[, column = expression ...]'");
         return List.of();
       }
-      if (!Identifiers.isValid(m.group(1))) {
-        r.problem("set", "invalid-identifier", "'" + m.group(1) + "' is not a valid identifier");
-      } else if (assignments.stream().anyMatch(a -> a.column().equals(m.group(1)))) {
-        r.problem("set", "duplicate-name", "sets '" + m.group(1) + "' twice");
+      String column = parsed.get().column();
+      if (!Identifiers.isValid(column)) {
+        r.problem("set", "invalid-identifier", "'" + column + "' is not a valid identifier");
+      } else if (assignments.stream().anyMatch(a -> a.column().equals(column))) {
+        r.problem("set", "duplicate-name", "sets '" + column + "' twice");
       }
-      checkExpression(r, "set", m.group(2));
-      assignments.add(new Assignment(m.group(1), m.group(2).strip()));
+      checkExpression(r, "set", parsed.get().expression());
+      assignments.add(new Assignment(column, parsed.get().expression().strip()));
     }
     return assignments;
   }
 
   private Optional<String> expression(ObjectReader r, String key, boolean required) {
-    Optional<String> text = required ? Optional.of(r.requiredString(key)) : r.optionalString(key);
+    Optional<String> text = required ? Optional.of(r.requiredString(key, PlanLimits.MAX_EXPRESSION_CHARS))
+        : r.optionalString(key, PlanLimits.MAX_EXPRESSION_CHARS);
     if (text.isPresent() && text.get().isBlank()) {
-      if (!required) {
+      if (!required && !r.hasProblemsAt(key)) {
         r.problem(key, "must-not-be-empty", "must not be empty");
       }
       return Optional.empty();
@@ -364,11 +366,16 @@ final class OperationReader {
   }
 
   private void checkExpression(ObjectReader r, String key, String text) {
+    if (text.length() > PlanLimits.MAX_EXPRESSION_CHARS) {
+      r.problem(key, "too-long", "is " + text.length() + " characters; at most " + PlanLimits.MAX_EXPRESSION_CHARS
+          + " are accepted");
+      return;
+    }
     if (text.isBlank()) {
       r.problem(key, "must-not-be-empty", "must not be empty");
     }
-    for (String problem : SqlChecks.expressionProblems(text)) {
-      r.problem(key, "not-a-single-expression", problem);
+    for (SqlChecks.Finding f : SqlChecks.expressionFindings(text)) {
+      r.problem(key, f.code(), f.message());
     }
   }
 

@@ -12,6 +12,8 @@ import io.tidemark.planner.lint.SqlToken;
 import io.tidemark.planner.lint.SqlTokenizer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import io.tidemark.planner.plan.Operation.Assignment;
 import java.util.Set;
 
 /** The parser's one seam to the lint package: expression checks, statement splitting and raw-SQL lint. */
@@ -30,6 +32,35 @@ final class SqlChecks {
           + ": give one expression");
     }
     return problems;
+  }
+
+  /** One thing wrong with an expression: a problem code and a sentence fragment for people. */
+  record Finding(String code, String message) {}
+
+  /**
+   * Everything wrong with {@code expression} as a plan expression: not exactly one expression
+   * ({@code not-a-single-expression}), a call to a deny-listed function ({@code forbidden-function}), or a
+   * sub-query ({@code subquery-not-allowed}).
+   */
+  static List<Finding> expressionFindings(String expression) {
+    List<Finding> findings = new ArrayList<>();
+    expressionProblems(expression).forEach(p -> findings.add(new Finding("not-a-single-expression", p)));
+    for (String function : Expressions.forbiddenCalls(expression)) {
+      findings.add(new Finding("forbidden-function", "calls " + function + "(), which acts outside the row (server"
+          + " administration, signals, files, network, settings, sleeps or locks) and is never allowed in a plan"
+          + " expression"));
+    }
+    Expressions.subqueryProblems(expression).forEach(p -> findings.add(new Finding("subquery-not-allowed", p)));
+    return findings;
+  }
+
+  /**
+   * {@code status = 'x'} → column {@code status} and expression {@code 'x'}, read with the tokenizer: a
+   * column name (plain or quoted), then {@code =} (not {@code =>} or {@code ==}), then a non-empty rest. Empty
+   * when {@code text} is not of that form.
+   */
+  static Optional<Assignment> assignment(String text) {
+    return Expressions.assignment(text).map(parts -> new Assignment(parts.get(0), parts.get(1)));
   }
 
   /**
