@@ -84,6 +84,8 @@ public final class ApiServer {
         .invalidRequestHandler(ApiServer::invalid)
         .listen(http.port(), http.host())
         .onSuccess(s -> LOG.info("API listening on {}:{}", http.host(), s.actualPort()))
+        .onFailure(e -> guard.close())
+        .onFailure(e -> intake.close())
         .map(s -> new ApiServer(s, guard, intake));
   }
 

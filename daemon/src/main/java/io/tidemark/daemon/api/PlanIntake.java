@@ -7,6 +7,8 @@ import io.tidemark.planner.plan.PlanParser;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,7 +35,10 @@ final class PlanIntake {
     this.workers = vertx.createSharedWorkerExecutor("tidemark-plan-intake", WORKERS);
   }
 
-  /** The compiled plan; fails with PlanException (its problems), TimeoutException, or whatever the planner threw. */
+  /**
+   * The compiled plan; fails with {@link MalformedJson} (a JSON body that is not a JSON object), PlanException
+   * (its problems), TimeoutException, or whatever the planner threw.
+   */
   Future<CompiledPlan> compile(String text, boolean json) {
     AtomicBoolean abandoned = new AtomicBoolean();
     String origin = json ? "plan.json" : "plan.conf";
@@ -41,8 +46,27 @@ final class PlanIntake {
       if (abandoned.get()) {
         throw new CancellationException("plan intake timed out before parsing started");
       }
+      if (json && !parsesAsJson(text)) {
+        throw new MalformedJson();
+      }
       return PlanCompiler.compile(PlanParser.parse(text, origin), config);
     }, false).timeout(timeoutMs, TimeUnit.MILLISECONDS).onFailure(e -> abandoned.set(e instanceof TimeoutException));
+  }
+
+  /** Checked first, so that a broken JSON document is reported as such rather than as HOCON problems. */
+  private static boolean parsesAsJson(String text) {
+    try {
+      return new JsonObject(text) != null;
+    } catch (DecodeException | ClassCastException e) {
+      return false;
+    }
+  }
+
+  /** The body was sent as JSON but is not a JSON object. */
+  static final class MalformedJson extends RuntimeException {
+    MalformedJson() {
+      super("the body is not a JSON object", null, false, false);
+    }
   }
 
   long timeoutMs() {

@@ -50,18 +50,14 @@ final class PlanRoutes {
 
   /**
    * {@code POST /plans}. The body is the plan file: JSON when the content type says so (checked as JSON
-   * first, so a broken document is {@code malformed-json}), HOCON otherwise. It is parsed and compiled on
-   * {@link PlanIntake}'s workers: 400 with the problems, or 503 {@code plan-intake-timeout}.
+   * first, so a broken document is {@code malformed-json}), HOCON otherwise. It is checked, parsed and
+   * compiled on {@link PlanIntake}'s workers: 400 with the problems, or 503 {@code plan-intake-timeout}.
    */
   void submit(RoutingContext ctx) {
     String text = ctx.body().asString("UTF-8");
     boolean json = isJson(ctx);
     if (text == null || text.isBlank()) {
       ApiError.badRequest("empty-body", "the request body must be a plan (HOCON or JSON)").send(ctx);
-      return;
-    }
-    if (json && !parsesAsJson(text)) {
-      ApiError.badRequest("malformed-json", "the body is not a JSON object").send(ctx);
       return;
     }
     intake.compile(text, json)
@@ -78,7 +74,9 @@ final class PlanRoutes {
 
   /** The plan's problems are the client's (400); a planner that threw anything else has a bug (500, logged once). */
   private void intakeFailed(RoutingContext ctx, Throwable e) {
-    if (e instanceof PlanException invalid) {
+    if (e instanceof PlanIntake.MalformedJson) {
+      ApiError.badRequest("malformed-json", e.getMessage()).send(ctx);
+    } else if (e instanceof PlanException invalid) {
       invalidPlan(invalid.problems()).send(ctx);
     } else if (e instanceof TimeoutException) {
       LOG.warn("POST /plans by {}: parsing and compiling the plan took over {} ms; refused",
@@ -264,13 +262,6 @@ final class PlanRoutes {
     return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json");
   }
 
-  private static boolean parsesAsJson(String text) {
-    try {
-      return new JsonObject(text) != null;
-    } catch (DecodeException e) {
-      return false;
-    }
-  }
 
   /** The query parameter as a non-negative integer, {@code absent} when not given. */
   private static long number(RoutingContext ctx, String name, long absent) {

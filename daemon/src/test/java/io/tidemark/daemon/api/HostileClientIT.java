@@ -388,14 +388,15 @@ class HostileClientIT {
 
   /**
    * Vert.x's checker measures wall time, so on a shared machine with a load far above its cores a thread that
-   * merely waited for a CPU can pass 100 ms inside Netty or Vert.x internals. What must never happen is
-   * Tidemark's (or the HOCON parser's) own work holding the loop that long, or anything holding it for a
-   * second: the checker's stack, taken while the loop is still held, says whose work it was.
+   * merely waited for a CPU can pass 100 ms anywhere, e.g. inside Netty or vert.x-web. What must never happen
+   * is Tidemark's (or the HOCON parser's) own work holding the loop that long, or anything holding it for a
+   * second. The checker samples the loop's stack every 20 ms while it is held: the frames on top say whose
+   * work holds it (a parse on the loop would show planner and com.typesafe.config frames there).
    */
   @Test
   @Order(100)
-  void theEventLoopWasNeverBlockedForMoreThan100MsByTidemarksWork() {
-    assertThat(blocked).as("event loop held by Tidemark's work").noneMatch(HostileClientIT::inTidemarkCode);
+  void theEventLoopWasNeverHeldOver100MsByTidemarksWork() {
+    assertThat(blocked).as("event loop held by Tidemark's work").noneMatch(HostileClientIT::tidemarkWorkOnTop);
     assertThat(blockedMs).as("longest time the event loop was held, by anything").allMatch(ms -> ms < 1000);
     // The checker is watching: 300 ms of work on an event loop is reported, with the code that did it.
     strict.runOnContext(v -> sleep(300));
@@ -403,8 +404,10 @@ class HostileClientIT {
         () -> blocked.stream().anyMatch(b -> b.contains("HostileClientIT")));
   }
 
-  private static boolean inTidemarkCode(String stack) {
-    return stack.contains("com.typesafe.config") || stack.replace("io.tidemark.daemon.api.HostileClientIT", "")
+  /** Whether the top frames of a sampled stack are Tidemark's code or the HOCON parser (not this test's). */
+  private static boolean tidemarkWorkOnTop(String stack) {
+    String top = String.join(",", Arrays.asList(stack.split(", ")).subList(0, Math.min(6, stack.split(", ").length)));
+    return top.contains("com.typesafe.config") || top.replace("io.tidemark.daemon.api.HostileClientIT", "")
         .contains("io.tidemark.");
   }
 
