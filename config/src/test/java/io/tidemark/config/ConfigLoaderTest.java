@@ -116,7 +116,9 @@ class ConfigLoaderTest {
     TidemarkConfig config = ConfigLoader.parse("""
         tidemark {
           state-database = b
-          http { host = "0.0.0.0", port = 0, max-body-size = 512KiB }
+          http { host = "0.0.0.0", port = 0, max-body-size = 512KiB, idle-timeout = 5s, request-read-timeout = 2s,
+                 max-connections = 10, plan-intake-timeout = 3s, allowed-hosts = ["Tidemark.Example.com", "[::1]"],
+                 metrics-require-token = true }
           databases {
             a { url = "postgresql://app@h1/a", pool-size = 2 }
             b { url = "postgresql://app@h2:6432/b" }
@@ -142,7 +144,8 @@ class ConfigLoaderTest {
         """, Map.of());
 
     assertThat(config.stateDatabase()).isEqualTo("b");
-    assertThat(config.http()).isEqualTo(new HttpSettings("0.0.0.0", 0, 512 * 1024));
+    assertThat(config.http()).isEqualTo(new HttpSettings("0.0.0.0", 0, 512 * 1024, Duration.ofSeconds(5),
+        Duration.ofSeconds(2), 10, Duration.ofSeconds(3), List.of("tidemark.example.com", "[::1]"), true));
     assertThat(config.database("a").poolSize()).isEqualTo(2);
     assertThat(config.database("b").poolSize()).isEqualTo(7);
     assertThat(config.database("b").port()).isEqualTo(6432);
