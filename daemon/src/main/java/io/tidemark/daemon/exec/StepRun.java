@@ -1,6 +1,10 @@
 package io.tidemark.daemon.exec;
 
 import io.tidemark.daemon.exec.AttemptRecord.Outcome;
+import io.tidemark.pg.Backoff;
+import io.tidemark.pg.FailureKind;
+import io.tidemark.pg.Failures;
+import io.tidemark.pg.PgConnections;
 import io.tidemark.planner.CompiledStep;
 import io.tidemark.planner.Probe;
 import io.tidemark.planner.ProbeState;
@@ -72,7 +76,8 @@ final class StepRun {
   }
 
   private Future<StepResult> attempt(int n) {
-    return probe()
+    return PgConnections.verify(pool, ctx.server())
+        .compose(v -> probe())
         .compose(state -> act(state, n))
         .recover(error -> retryOrFail(error, n));
   }
@@ -138,7 +143,12 @@ final class StepRun {
     }
     fatal.set(null);
     return PgConnection.connect(vertx, ctx.sessionOptions(ctx.applicationName()))
-        .compose(conn -> onDedicated(conn.exceptionHandler(fatal::set), d, state, n).eventually(conn::close));
+        .compose(conn -> verified(conn.exceptionHandler(fatal::set), d, state, n).eventually(conn::close));
+  }
+
+  /** The statement runs as SQL text on this session: only with {@code standard_conforming_strings = on}. */
+  private Future<StepResult> verified(PgConnection conn, NonTransactionalDdl d, ProbeState state, int n) {
+    return PgConnections.verify(conn, ctx.server()).compose(v -> onDedicated(conn, d, state, n));
   }
 
   private Future<StepResult> onDedicated(PgConnection conn, NonTransactionalDdl d, ProbeState state, int n) {
@@ -165,7 +175,7 @@ final class StepRun {
    * FATAL has not arrived yet, it is looked for again once the event loop has had a moment to deliver it.
    */
   private <T> Future<T> withFatalCause(Throwable error) {
-    if (FailureKind.sqlState(error).isPresent() || FailureKind.of(error) != FailureKind.TRANSIENT) {
+    if (Failures.sqlState(error).isPresent() || Failures.kind(error) != FailureKind.CONNECTION) {
       return Future.failedFuture(error);
     }
     Future<Void> settle = fatal.get() == null ? vertx.timer(FATAL_GRACE_MS, TimeUnit.MILLISECONDS) : Future.succeededFuture();
@@ -184,7 +194,7 @@ final class StepRun {
     }
     return timed(n, v.sql(), () -> pool.withTransaction(c -> inTransaction(c, List.of(v.sql()))))
         .map(x -> result(StepResult.Outcome.APPLIED))
-        .recover(error -> FailureKind.of(error) == FailureKind.VIOLATION ? violations(v, error) : Future.failedFuture(error));
+        .recover(error -> Failures.isViolation(error) ? violations(v, error) : Future.failedFuture(error));
   }
 
   private Future<StepResult> violations(ValidateConstraint v, Throwable error) {
@@ -195,7 +205,7 @@ final class StepRun {
   }
 
   private ValidationFailure validationFailure(ValidateConstraint v, Throwable error, long count, List<String> keys) {
-    return new ValidationFailure(step.id(), FailureKind.sqlState(error).orElseThrow(), v.constraint(),
+    return new ValidationFailure(step.id(), Failures.sqlState(error).orElseThrow(), v.constraint(),
         v.schema() + "." + v.table(), count, keys, attempts, error);
   }
 
@@ -247,7 +257,7 @@ final class StepRun {
     AttemptRecord a = error == null
         ? new AttemptRecord(n, statement, took, Outcome.SUCCEEDED, Optional.empty(), Optional.empty())
         : new AttemptRecord(n, statement, took, willRetry(error, n) ? Outcome.RETRYING : Outcome.FAILED,
-            FailureKind.sqlState(error), FailureKind.message(error));
+            Failures.sqlState(error), Failures.message(error));
     attempts.add(a);
     ctx.onAttempt().accept(a);
   }
@@ -256,7 +266,7 @@ final class StepRun {
     if (n >= ctx.ddl().maxAttempts() || error instanceof StepFailure) {
       return false;
     }
-    FailureKind kind = FailureKind.of(error);
+    FailureKind kind = Failures.kind(error);
     return kind == FailureKind.LOCK_TIMEOUT
         || (kind == FailureKind.SERIALIZATION && !(step.action() instanceof NonTransactionalDdl));
   }
@@ -273,10 +283,11 @@ final class StepRun {
   }
 
   private StepFailure failure(Throwable error, int n) {
-    Optional<String> state = FailureKind.sqlState(error);
-    String message = FailureKind.message(error).orElse("");
-    return switch (FailureKind.of(error)) {
-      case TRANSIENT -> new TransientFailure(step.id(), state, "connection lost: " + message, attempts, error);
+    Optional<String> state = Failures.sqlState(error);
+    String message = Failures.message(error).orElse("");
+    return switch (Failures.kind(error)) {
+      case CONNECTION -> new TransientFailure(step.id(), state, "connection lost: " + message, attempts, error);
+      case TRANSIENT -> new TransientFailure(step.id(), state, "server out of resources: " + message, attempts, error);
       case LOCK_TIMEOUT -> statementFailure(state, "lock not available after " + n + " attempt(s): " + message, error);
       default -> statementFailure(state, message, error);
     };
