@@ -120,10 +120,10 @@ class ConfigLoaderTest {
           state-database = b
           http { host = "0.0.0.0", port = 0, max-body-size = 512KiB }
           databases {
-            a { url = "postgresql://app@h1/a", pool-size = 2 }
+            a { url = "postgresql://app@h1/a", pool-size = 2, idle-in-transaction-timeout = 5s }
             b { url = "postgresql://app@h2:6432/b" }
           }
-          database-defaults.pool-size = 7
+          database-defaults { pool-size = 7, idle-in-transaction-timeout = 2m }
           server-defaults.max-concurrent-backfills = 3
           hook-defaults.timeout = 3s
           defaults {
@@ -147,6 +147,8 @@ class ConfigLoaderTest {
     assertThat(config.http()).isEqualTo(new HttpSettings("0.0.0.0", 0, 512 * 1024));
     assertThat(config.database("a").poolSize()).isEqualTo(2);
     assertThat(config.database("b").poolSize()).isEqualTo(7);
+    assertThat(config.database("a").idleInTransactionTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.database("b").idleInTransactionTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(config.database("b").port()).isEqualTo(6432);
     assertThat(config.servers()).containsExactly(
         Map.entry("h1:5432", new ServerConfig("h1:5432", 3)), Map.entry("h2:6432", new ServerConfig("h2:6432", 3)));
