@@ -27,11 +27,6 @@ public enum FailureKind {
   /** Anything else, bugs included: retrying gives the same answer. */
   PERMANENT;
 
-  /** Whether waiting can change the outcome: every kind but {@link #PERMANENT}. */
-  public boolean retryable() {
-    return this != PERMANENT;
-  }
-
   /** The session is gone or was never made: {@link #CONNECTION}, or a server short of connections. */
   public boolean unreachable() {
     return this == CONNECTION || this == TRANSIENT;

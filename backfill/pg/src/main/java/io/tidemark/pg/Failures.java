@@ -31,7 +31,7 @@ public final class Failures {
   }
 
   /** The kind of a SQLSTATE the server sent. */
-  public static FailureKind ofState(String state) {
+  static FailureKind ofState(String state) {
     if (SqlStates.LOCK_NOT_AVAILABLE.equals(state)) {
       return FailureKind.LOCK_TIMEOUT;
     }

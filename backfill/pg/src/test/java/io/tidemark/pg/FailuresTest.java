@@ -89,9 +89,8 @@ class FailuresTest {
   }
 
   @Test
-  void onlyPermanentIsNotRetryableAndOnlyConnectionAndTransientAreUnreachable() {
+  void onlyConnectionAndTransientAreUnreachable() {
     for (FailureKind kind : FailureKind.values()) {
-      assertThat(kind.retryable()).as(kind.name()).isEqualTo(kind != FailureKind.PERMANENT);
       assertThat(kind.unreachable()).as(kind.name())
           .isEqualTo(kind == FailureKind.CONNECTION || kind == FailureKind.TRANSIENT);
     }

@@ -36,6 +36,13 @@ class PgConnectionsTest {
   }
 
   @Test
+  void everySessionStartsWithConformingStringsAndTheDatabasesIdleInTransactionTimeout() {
+    PgConnectOptions o = PgConnections.options(db("disable"), "tidemark/control");
+    assertThat(o.getProperties()).containsEntry("standard_conforming_strings", "on")
+        .containsEntry("idle_in_transaction_session_timeout", "90000");
+  }
+
+  @Test
   void namesTheSessionAndPassesThePassword() {
     PgConnectOptions o = PgConnections.options(db("disable"), "tidemark/backfill");
     assertThat(o.getProperties()).containsEntry("application_name", "tidemark/backfill");
