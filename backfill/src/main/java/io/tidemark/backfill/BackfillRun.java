@@ -346,9 +346,8 @@ public final class BackfillRun {
           job.planId(), job.stepId(), database(), e));
     }
     throttleFailing = true;
-    Duration interval = controls.throttle().checkInterval();
     return Optional.of(new ThrottleReason(ThrottleSignal.CHECK_FAILED, "unreadable: " + describe(e), true,
-        interval == null || interval.isZero() || interval.isNegative() ? Duration.ofSeconds(1) : interval));
+        throttle.checkInterval()));
   }
 
   private void afterThrottle(Optional<ThrottleReason> reason) {

@@ -112,6 +112,11 @@ public final class Throttle {
     lockWaiters.accumulateAndGet(count, Math::max);
   }
 
+  /** How long a held batch waits before the signals are read again. */
+  public Duration checkInterval() {
+    return checkInterval(controls.throttle());
+  }
+
   /** The backfill's own backends, left out of the active-session count. */
   public void ownPids(List<Integer> pids) {
     ownPids = pids.toArray(Integer[]::new);
