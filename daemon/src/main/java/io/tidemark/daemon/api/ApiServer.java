@@ -5,8 +5,8 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.tidemark.config.HttpSettings;
 import io.tidemark.config.Role;
 import io.tidemark.config.TidemarkConfig;
-import io.tidemark.daemon.Daemon.DatabaseVersions;
 import io.tidemark.daemon.metrics.TidemarkMetrics;
+import io.tidemark.daemon.ops.DatabaseVersions;
 import io.tidemark.daemon.ops.PlanOperations;
 import io.tidemark.daemon.store.ControlSchema;
 import io.vertx.core.Future;
@@ -212,8 +212,7 @@ public final class ApiServer {
       new ApiError(413, "body-too-large", "the request body is larger than tidemark.http.max-body-size",
           List.of()).send(ctx);
     } else if (status >= 500) {
-      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
-      new ApiError(500, "internal", "internal error (logged)", List.of()).send(ctx);
+      ErrorAnswers.internal(ctx, ctx.failure() != null ? ctx.failure() : new IllegalStateException("status " + status));
     } else {
       new ApiError(status, "bad-request", "the request could not be read", List.of()).send(ctx);
     }

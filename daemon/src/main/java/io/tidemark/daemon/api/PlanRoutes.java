@@ -248,9 +248,9 @@ final class PlanRoutes {
         + (problems.size() == 1 ? " problem" : " problems"), details);
   }
 
+  /** 503 only when the state database is unreachable, 400 for a value it refuses, 500 with an error id for bugs. */
   static void failed(RoutingContext ctx, Throwable e) {
-    LOG.warn("{} {} failed: {}", ctx.request().method(), ctx.request().path(), e.toString());
-    new ApiError(503, "unavailable", "the state database could not be reached", List.of()).send(ctx);
+    ErrorAnswers.failed(ctx, e);
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {
