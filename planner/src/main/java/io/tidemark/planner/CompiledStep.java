@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param inverse      the steps that undo it, in the order they run (empty unless REVERSIBLE); their phase
  *                     is the phase of the step they undo
  * @param unsafeReason set when a raw SQL step overrode a lint finding with {@code unsafe = "reason"}
+ * @param targets      the tables, columns (with declared types), indexes, constraints and types the step
+ *                     touches, for preflight; {@link StepTargets#UNKNOWN} for inverse steps and plans stored
+ *                     before targets were recorded
  */
 public record CompiledStep(
     String database,
@@ -33,7 +36,8 @@ public record CompiledStep(
     Optional<Probe> probe,
     Reversibility reversibility,
     List<CompiledStep> inverse,
-    Optional<String> unsafeReason) {
+    Optional<String> unsafeReason,
+    StepTargets targets) {
 
   public CompiledStep {
     inverse = List.copyOf(inverse);

@@ -40,12 +40,15 @@ import java.util.regex.Pattern;
 /** Reads one operation object into its {@link Operation} record, reporting every problem on the reader. */
 final class OperationReader {
   /**
-   * A type as PostgreSQL spells it, spliced unquoted: words separated by single spaces, each optionally with a
-   * modifier, an optional schema on the first, array brackets at the end. {@code bigint},
-   * {@code numeric(12, 2)}, {@code timestamp(3) with time zone}, {@code public.mood}, {@code text[]}.
+   * A type as PostgreSQL spells it, spliced as written: words separated by single spaces, each optionally with
+   * a modifier, an optional schema on the first, array brackets at the end. The first word and its schema may
+   * be quoted identifiers (no control characters; {@code ""} for a quote). {@code bigint},
+   * {@code numeric(12, 2)}, {@code timestamp(3) with time zone}, {@code public.mood}, {@code "OrderState"},
+   * {@code text[]}.
    */
+  private static final String TYPE_NAME = "(?:[A-Za-z_][A-Za-z0-9_]*|\"(?:[^\"\\x00-\\x1f]|\"\")+\")";
   private static final Pattern TYPE = Pattern.compile(
-      "[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?(\\s*\\(\\s*\\d+\\s*(,\\s*\\d+\\s*)?\\))?"
+      TYPE_NAME + "(\\." + TYPE_NAME + ")?(\\s*\\(\\s*\\d+\\s*(,\\s*\\d+\\s*)?\\))?"
           + "( [A-Za-z_][A-Za-z0-9_]*(\\s*\\(\\s*\\d+\\s*(,\\s*\\d+\\s*)?\\))?)*(\\[\\d*\\])*");
   /** {@code status = <expression>}: the string form of a single {@code set} assignment. */
   private static final Pattern ASSIGNMENT = Pattern.compile("\\s*\"?([A-Za-z_][A-Za-z0-9_$]*)\"?\\s*=(?![=>])(.*)",
