@@ -146,6 +146,28 @@ final class ObjectReader {
     return List.copyOf(names);
   }
 
+  /**
+   * A list of strings (each reported by path when it is not one), or empty when absent; {@code itemPath} gets
+   * {@code key[i]}.
+   */
+  List<String> stringList(String key) {
+    Optional<ConfigList> found = list(key, false, "a list of strings");
+    List<String> strings = new ArrayList<>();
+    if (found.isEmpty()) {
+      return strings;
+    }
+    for (int i = 0; i < found.get().size(); i++) {
+      ConfigValue item = found.get().get(i);
+      if (item.valueType() != ConfigValueType.STRING) {
+        problem(key + "[" + i + "]", "wrong-type", "must be a string, not " + describe(item.valueType()));
+        strings.add(null);
+        continue;
+      }
+      strings.add((String) item.unwrapped());
+    }
+    return strings;
+  }
+
   boolean bool(String key, boolean defaultValue) {
     Optional<ConfigValue> value = value(key);
     if (value.isEmpty()) {

@@ -4,7 +4,7 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.tidemark.planner.Phase;
-import io.tidemark.planner.lint.LintFinding;
+import io.tidemark.planner.lint.LintContext;
 import io.tidemark.planner.lint.SqlLexException;
 import io.tidemark.planner.plan.Operation.AddCheck;
 import io.tidemark.planner.plan.Operation.AddColumn;
@@ -57,10 +57,12 @@ final class OperationReader {
 
   private final Phase phase;
   private final Set<String> tablesCreatedInPlan;
+  private final LintPolicy lintPolicy;
 
-  OperationReader(Phase phase, Set<String> tablesCreatedInPlan) {
+  OperationReader(Phase phase, Set<String> tablesCreatedInPlan, LintPolicy lintPolicy) {
     this.phase = phase;
     this.tablesCreatedInPlan = tablesCreatedInPlan;
+    this.lintPolicy = lintPolicy;
   }
 
   /** The operation, or empty when {@code op} is missing or unknown (then the other keys are not checked). */
@@ -272,20 +274,52 @@ final class OperationReader {
   }
 
   private Sql sql(ObjectReader r) {
-    String statementsText = r.requiredString("statements");
+    List<String> statements = statements(r, "statements", true);
     boolean transactional = r.bool("transactional", true);
     Optional<String> unsafe = r.optionalString("unsafe");
     if (unsafe.isPresent() && unsafe.get().isBlank()) {
       r.problem("unsafe", "must-not-be-empty", "give the reason the statements are safe anyway");
     }
-    Optional<String> downText = r.optionalString("down");
-    List<String> statements = statementsText.isBlank() ? List.of() : split(r, "statements", statementsText);
-    List<String> down = downText.map(d -> split(r, "down", d)).orElse(List.of());
-    if (unsafe.isEmpty() && !r.hasProblemsAt("statements") && !r.hasProblemsAt("down")) {
-      lint(r, "statements", statementsText, phase);
-      downText.ifPresent(d -> lint(r, "down", d, phase));
+    List<String> down = r.has("down") ? statements(r, "down", false) : List.of();
+    if (!r.hasProblemsAt("statements") && !r.hasProblemsAt("down")) {
+      lint(r, "statements", statements, new LintContext(phase, tablesCreatedInPlan, transactional, false),
+          unsafe.isPresent());
+      lint(r, "down", down, new LintContext(phase, tablesCreatedInPlan, transactional, true), unsafe.isPresent());
     }
     return new Sql(statements, transactional, unsafe.filter(u -> !u.isBlank()), down);
+  }
+
+  /**
+   * {@code statements} (or {@code down}): one string of {@code ;}-separated statements, or a list of strings
+   * with one statement each, as docs/plan-reference.md promises; both give the same statements.
+   */
+  private static List<String> statements(ObjectReader r, String key, boolean required) {
+    Optional<ConfigValue> value = r.peek(key);
+    if (value.isPresent() && value.get().valueType() == ConfigValueType.LIST) {
+      List<String> items = r.stringList(key);
+      if (items.isEmpty()) {
+        r.problem(key, "must-not-be-empty", "holds no statement");
+      }
+      List<String> statements = new ArrayList<>();
+      for (int i = 0; i < items.size(); i++) {
+        if (items.get(i) != null) {
+          statements.addAll(oneStatement(r, key + "[" + i + "]", items.get(i)));
+        }
+      }
+      return statements;
+    }
+    String text = required ? r.requiredString(key) : r.optionalString(key).orElse("");
+    return text.isBlank() ? List.of() : split(r, key, text);
+  }
+
+  /** A list element: exactly one statement (a trailing {@code ;} allowed). */
+  private static List<String> oneStatement(ObjectReader r, String path, String text) {
+    List<String> statements = split(r, path, text);
+    if (statements.size() > 1) {
+      r.problem(path, "one-statement-per-item", "holds " + statements.size() + " statements: give each its own list"
+          + " item");
+    }
+    return statements;
   }
 
   private static List<String> split(ObjectReader r, String key, String text) {
@@ -301,10 +335,10 @@ final class OperationReader {
     }
   }
 
-  private void lint(ObjectReader r, String key, String text, Phase lintPhase) {
-    for (LintFinding f : SqlChecks.lint(text, lintPhase, tablesCreatedInPlan)) {
-      r.problem(key, "lint:" + f.ruleId(), "statement " + (f.statementIndex() + 1) + " (" + f.statement() + "): "
-          + f.message() + "; safe form: " + f.safeForm() + " (or give unsafe = \"reason\")");
+  /** Lints the statements in sequence, as one text: finding {@code statement N} is the Nth statement. */
+  private void lint(ObjectReader r, String key, List<String> statements, LintContext context, boolean unsafe) {
+    if (!statements.isEmpty()) {
+      lintPolicy.report(r, key, SqlChecks.lint(String.join(";\n", statements), context), unsafe);
     }
   }
 

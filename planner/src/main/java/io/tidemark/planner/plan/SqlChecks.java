@@ -1,6 +1,5 @@
 package io.tidemark.planner.plan;
 
-import io.tidemark.planner.Phase;
 import io.tidemark.planner.lint.Expressions;
 import io.tidemark.planner.lint.LintContext;
 import io.tidemark.planner.lint.LintFinding;
@@ -12,7 +11,6 @@ import io.tidemark.planner.lint.SqlToken;
 import io.tidemark.planner.lint.SqlTokenizer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /** The parser's one seam to the lint package: expression checks, statement splitting and raw-SQL lint. */
 final class SqlChecks {
@@ -72,9 +70,9 @@ final class SqlChecks {
     return Expressions.possiblyVolatileCalls(expression);
   }
 
-  /** The SPEC §5 findings for raw SQL in {@code phase}; tables the plan created earlier are exempt. */
-  static List<LintFinding> lint(String sql, Phase phase, Set<String> tablesCreatedInPlan) {
-    return SqlLinter.lint(sql, new LintContext(phase, tablesCreatedInPlan));
+  /** The lint findings (docs/plan-reference.md, "Lint rules") for raw SQL in {@code context}. */
+  static List<LintFinding> lint(String sql, LintContext context) {
+    return SqlLinter.lint(sql, context);
   }
 
   /**
