@@ -452,6 +452,59 @@ class SqlLinterTest {
     }
   }
 
+  @Nested
+  class Sequence {
+    private final LintContext contractTransactional = LintContext.of(Phase.CONTRACT, true);
+
+    @Test
+    void setNotNullAfterAValidatedNotNullCheckOfTheSameStepIsAcceptedAndNeverSaidToReadEveryRow() {
+      List<LintFinding> findings = SqlLinter.lint("ALTER TABLE users ADD CONSTRAINT users_email_nn"
+          + " CHECK (email IS NOT NULL) NOT VALID; ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;"
+          + " ALTER TABLE users ALTER COLUMN email SET NOT NULL", contractTransactional);
+      assertThat(findings).filteredOn(f -> f.severity() != LintRule.Severity.WARNING)
+          .extracting(LintFinding::ruleId).containsExactly("validate-in-locking-transaction");
+      assertThat(findings).allSatisfy(f -> assertThat(f.message()).doesNotContain("reads every row of users under"
+          + " an ACCESS EXCLUSIVE"));
+      assertThat(findings).noneMatch(f -> f.statement().contains("SET NOT NULL"));
+    }
+
+    @Test
+    void aCheckOnAnotherColumnOrNotValidatedProvesNothing() {
+      assertThat(ruleIds("ALTER TABLE users ADD CONSTRAINT c CHECK (name IS NOT NULL) NOT VALID;"
+          + " ALTER TABLE users VALIDATE CONSTRAINT c; ALTER TABLE users ALTER COLUMN email SET NOT NULL", CONTRACT))
+          .containsExactly("set-not-null-on-existing-table");
+      assertThat(ruleIds("ALTER TABLE users ADD CONSTRAINT c CHECK (email IS NOT NULL) NOT VALID;"
+          + " ALTER TABLE users ALTER COLUMN email SET NOT NULL", CONTRACT))
+          .containsExactly("set-not-null-on-existing-table");
+    }
+
+    @Test
+    void validateAfterAddNotValidInOneTransactionIsRefusedButNotWithoutATransaction() {
+      String sql = "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id)"
+          + " NOT VALID; ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk";
+      LintFinding finding = only(sql, LintContext.of(Phase.EXPAND, true));
+      assertThat(finding.ruleId()).isEqualTo("validate-in-locking-transaction");
+      assertThat(finding.statementIndex()).isEqualTo(1);
+      assertThat(finding.safeForm()).contains("op = add_foreign_key");
+      assertThat(ruleIds(sql, LintContext.of(Phase.EXPAND, false))).isEmpty();
+    }
+
+    @Test
+    void notInTransactionStatementsNameTheFix() {
+      LintFinding finding = only("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON users (a)",
+          LintContext.of(Phase.EXPAND, true));
+      assertThat(finding.ruleId()).isEqualTo("cannot-run-in-transaction");
+      assertThat(finding.severity()).isEqualTo(LintRule.Severity.FORBIDDEN);
+      assertThat(finding.safeForm()).contains("transactional = false");
+    }
+
+    @Test
+    void downStatementsAreNotHeldToThePhase() {
+      LintContext down = new LintContext(Phase.EXPAND, Set.of(), true, true);
+      assertThat(ruleIds("DROP TABLE IF EXISTS audit; ALTER TABLE users DROP COLUMN IF EXISTS note", down)).isEmpty();
+    }
+  }
+
   @Test
   void safeTextHasNoFindings() {
     assertThat(ruleIds("")).isEmpty();
