@@ -465,7 +465,8 @@ class SqlLinterTest {
           .extracting(LintFinding::ruleId).containsExactly("validate-in-locking-transaction");
       assertThat(findings).allSatisfy(f -> assertThat(f.message()).doesNotContain("reads every row of users under"
           + " an ACCESS EXCLUSIVE"));
-      assertThat(findings).noneMatch(f -> f.statement().contains("SET NOT NULL"));
+      assertThat(findings).filteredOn(f -> f.severity() != LintRule.Severity.WARNING)
+          .noneMatch(f -> f.statement().contains("SET NOT NULL"));
     }
 
     @Test
