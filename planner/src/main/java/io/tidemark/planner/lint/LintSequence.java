@@ -1,10 +1,8 @@
 package io.tidemark.planner.lint;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -20,10 +18,8 @@ import java.util.Set;
 final class LintSequence {
   /** Tables created by the plan or by an earlier statement, both unqualified and qualified, lower case. */
   final Set<String> createdTables;
-  /** {@code table|constraint} of a CHECK (col IS NOT NULL) added earlier → {@code table|col}. */
-  private final Map<String, String> notNullChecks = new HashMap<>();
-  /** {@code table|col} proven NOT NULL by a validated check. */
-  private final Set<String> provenNotNull = new HashSet<>();
+  /** NOT NULL checks added and validated by this step and the plan's earlier steps. */
+  private final LintMemory memory;
   /** Tables an earlier statement locked in this transaction (transactional steps only). */
   private final Set<String> lockedTables = new HashSet<>();
   /** Tables an earlier statement altered with ALTER TABLE: a second one could have been combined. */
@@ -32,9 +28,10 @@ final class LintSequence {
   private final List<PendingRename> pendingRenames = new ArrayList<>();
   private final boolean transactional;
 
-  LintSequence(Set<String> createdTables, boolean transactional) {
+  LintSequence(Set<String> createdTables, boolean transactional, LintMemory memory) {
     this.createdTables = new HashSet<>(createdTables);
     this.transactional = transactional;
+    this.memory = memory;
   }
 
   boolean transactional() {
@@ -42,19 +39,15 @@ final class LintSequence {
   }
 
   void notNullCheck(String table, String constraint, String column) {
-    notNullChecks.put(table + "|" + constraint, table + "|" + column);
+    memory.notNullCheck(table, constraint, column);
   }
 
-  /** A validated constraint: if it is a known NOT NULL check, its column is now proven. */
   void validated(String table, String constraint) {
-    String column = notNullChecks.get(table + "|" + constraint);
-    if (column != null) {
-      provenNotNull.add(column);
-    }
+    memory.validated(table, constraint);
   }
 
   boolean provenNotNull(String table, String column) {
-    return provenNotNull.contains(table + "|" + column);
+    return memory.provenNotNull(table, column);
   }
 
   /** Records a lock held until the step's transaction ends; without a transaction it ends with the statement. */

@@ -35,12 +35,20 @@ public final class SqlLinter {
 
   /** Every finding for {@code sql}, in statement order; empty when the text is safe. */
   public static List<LintFinding> lint(String sql, LintContext context) {
+    return lint(sql, context, new LintMemory());
+  }
+
+  /**
+   * Like {@link #lint(String, LintContext)}, in a plan whose earlier {@code sql} steps left {@code memory}
+   * (which this text's statements then add to).
+   */
+  public static List<LintFinding> lint(String sql, LintContext context, LintMemory memory) {
     SqlTokenizer.Lexed lexed = SqlTokenizer.lex(sql);
     List<SqlStatement> statements = SqlStatements.split(sql, lexed.tokens());
     boolean lastIsCut = lexed.error().isPresent() && !statements.isEmpty()
         && !semicolonAfter(lexed.tokens(), statements.get(statements.size() - 1).end());
     List<SqlStatement> complete = lastIsCut ? statements.subList(0, statements.size() - 1) : statements;
-    LintSequence sequence = new LintSequence(context.tablesCreatedInPlan(), context.transactional());
+    LintSequence sequence = new LintSequence(context.tablesCreatedInPlan(), context.transactional(), memory);
     List<LintFinding> findings = new ArrayList<>();
     for (SqlStatement statement : complete) {
       StatementLinter.Result result = StatementLinter.lint(statement, context, sequence);

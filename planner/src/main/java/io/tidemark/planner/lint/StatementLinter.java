@@ -544,7 +544,7 @@ final class StatementLinter {
     }
     report(LintRule.SET_NOT_NULL_ON_EXISTING_TABLE, "SET NOT NULL on " + column + " reads every row under an"
         + " ACCESS EXCLUSIVE lock, blocking reads and writes: no CHECK (" + columnName + " IS NOT NULL) validated"
-        + " earlier in this step proves it");
+        + " earlier in this step or plan proves it");
   }
 
   private void dropFromTable(TableName table, List<SqlToken> a) {

@@ -2,6 +2,7 @@ package io.tidemark.planner.plan;
 
 import io.tidemark.planner.Problem;
 import io.tidemark.planner.lint.LintFinding;
+import io.tidemark.planner.lint.LintMemory;
 import io.tidemark.planner.lint.LintRule;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -18,6 +19,8 @@ import java.util.Set;
 final class LintPolicy {
   private final Set<String> warningsAsErrors;
   private final List<Problem> warnings = new ArrayList<>();
+  /** What the plan's sql steps proved so far, in the order they run (expand, migrate, contract). */
+  private final LintMemory memory = new LintMemory();
 
   private LintPolicy(Set<String> warningsAsErrors) {
     this.warningsAsErrors = warningsAsErrors;
@@ -72,6 +75,10 @@ final class LintPolicy {
         }
       }
     }
+  }
+
+  LintMemory memory() {
+    return memory;
   }
 
   List<Problem> warnings() {

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.tidemark.planner.Phase;
 import io.tidemark.planner.lint.LintContext;
+import io.tidemark.planner.lint.LintMemory;
 import io.tidemark.planner.lint.SqlLexException;
 import io.tidemark.planner.plan.Operation.AddCheck;
 import io.tidemark.planner.plan.Operation.AddColumn;
@@ -283,8 +284,9 @@ final class OperationReader {
     List<String> down = r.has("down") ? statements(r, "down", false) : List.of();
     if (!r.hasProblemsAt("statements") && !r.hasProblemsAt("down")) {
       lint(r, "statements", statements, new LintContext(phase, tablesCreatedInPlan, transactional, false),
+          lintPolicy.memory(), unsafe.isPresent());
+      lint(r, "down", down, new LintContext(phase, tablesCreatedInPlan, transactional, true), new LintMemory(),
           unsafe.isPresent());
-      lint(r, "down", down, new LintContext(phase, tablesCreatedInPlan, transactional, true), unsafe.isPresent());
     }
     return new Sql(statements, transactional, unsafe.filter(u -> !u.isBlank()), down);
   }
@@ -336,9 +338,10 @@ final class OperationReader {
   }
 
   /** Lints the statements in sequence, as one text: finding {@code statement N} is the Nth statement. */
-  private void lint(ObjectReader r, String key, List<String> statements, LintContext context, boolean unsafe) {
+  private void lint(ObjectReader r, String key, List<String> statements, LintContext context, LintMemory memory,
+      boolean unsafe) {
     if (!statements.isEmpty()) {
-      lintPolicy.report(r, key, SqlChecks.lint(String.join(";\n", statements), context), unsafe);
+      lintPolicy.report(r, key, SqlChecks.lint(String.join(";\n", statements), context, memory), unsafe);
     }
   }
 

@@ -3,6 +3,7 @@ package io.tidemark.planner.plan;
 import io.tidemark.planner.lint.Expressions;
 import io.tidemark.planner.lint.LintContext;
 import io.tidemark.planner.lint.LintFinding;
+import io.tidemark.planner.lint.LintMemory;
 import io.tidemark.planner.lint.SqlLexException;
 import io.tidemark.planner.lint.SqlStatement;
 import io.tidemark.planner.lint.SqlLinter;
@@ -71,8 +72,8 @@ final class SqlChecks {
   }
 
   /** The lint findings (docs/plan-reference.md, "Lint rules") for raw SQL in {@code context}. */
-  static List<LintFinding> lint(String sql, LintContext context) {
-    return SqlLinter.lint(sql, context);
+  static List<LintFinding> lint(String sql, LintContext context, LintMemory memory) {
+    return SqlLinter.lint(sql, context, memory);
   }
 
   /**

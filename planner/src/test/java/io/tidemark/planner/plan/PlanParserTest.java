@@ -188,6 +188,19 @@ class PlanParserTest {
   }
 
   @Test
+  void aNotNullCheckValidatedByAnEarlierSqlStepProvesSetNotNullInALaterOne() {
+    String add = "{ op = sql, statements = \"ALTER TABLE users ADD CONSTRAINT users_email_nn"
+        + " CHECK (email IS NOT NULL) NOT VALID\" }\n";
+    String validate = "{ op = sql, statements = \"ALTER TABLE users VALIDATE CONSTRAINT users_email_nn\" }\n";
+    String set = "{ op = sql, statements = \"ALTER TABLE users ALTER COLUMN email SET NOT NULL;"
+        + " ALTER TABLE users DROP CONSTRAINT IF EXISTS users_email_nn\" }\n";
+
+    assertThat(parse(plan("", "", add + validate + set)).contract()).hasSize(3);
+    assertThat(problems(plan("", "", add + set))).extracting(Problem::code)
+        .containsExactly("lint:set-not-null-on-existing-table");
+  }
+
+  @Test
   void setMayListSeveralAssignmentsInOneString() {
     Plan plan = parse(plan("", "{ op = backfill, table = t, set = \"b = coalesce(x, 'a,b'), a = ARRAY[1, 2]\" }", ""));
 
