@@ -9,6 +9,9 @@ import java.util.Optional;
  * every Tidemark operation, from the tokenizer's parse for a raw {@code sql} step. Preflight checks these
  * against the catalog; nothing reads them back out of SQL text.
  *
+ * <p>An immutable value, built once by the planner (with {@link Builder}, which is not thread-safe) and
+ * stored with the compiled plan; read from any thread.
+ *
  * <p>Example: {@code op = add_foreign_key} on {@code orders (customer_id)} referencing {@code customers (id)}
  * gives, for its add step, altered table {@code public.orders}, constraint {@code orders_customer_fk} of kind
  * {@code f}, and the foreign key {@code customer_id -> public.customers(id)}.

@@ -147,8 +147,8 @@ final class ObjectReader {
   }
 
   /**
-   * A list of strings (each reported by path when it is not one), or empty when absent; {@code itemPath} gets
-   * {@code key[i]}.
+   * The strings of the list at {@code key}, or empty when absent. An item that is not a string is reported at
+   * {@code key[i]} and comes back as null, so the indexes of the others stay those of the plan.
    */
   List<String> stringList(String key) {
     Optional<ConfigList> found = list(key, false, "a list of strings");
