@@ -55,6 +55,9 @@ public final class PlanOperations {
       + " last_error = NULL, updated_at = now() WHERE plan_id = $1 AND database = $2 AND state = 'failed'";
   private static final String RETRY_STEPS = "UPDATE tidemark.step_states SET state = 'pending', updated_at = now()"
       + " WHERE plan_id = $1 AND database = $2 AND state = 'failed'";
+  /** No step has a state yet: the plan failed before any ran, i.e. in preflight. */
+  private static final String NEVER_STARTED = "SELECT NOT EXISTS (SELECT 1 FROM tidemark.step_states"
+      + " WHERE plan_id = $1) AS never_started";
   private static final String THROTTLE = "UPDATE tidemark.plans SET"
       + " max_rows_per_second = CASE WHEN $2 THEN $3 ELSE max_rows_per_second END,"
       + " operator_throttle = coalesce($4, operator_throttle), updated_at = now() WHERE id = $1";
@@ -200,9 +203,19 @@ public final class PlanOperations {
           .compose(v -> conn.preparedQuery(RETRY_STEPS).execute(Tuple.of(plan.id(), db)));
     }
     if (plan.state() == PlanState.FAILED && stillFailed == 0) {
-      return chain.compose(v -> setState(conn, plan, PlanState.running(plan.phase()), null));
+      return chain.compose(v -> conn.preparedQuery(NEVER_STARTED).execute(Tuple.of(plan.id())))
+          .compose(rows -> setState(conn, plan, retriedState(plan, rows.iterator().next().getBoolean("never_started")),
+              null));
     }
     return chain.map(v -> done(plan.state()));
+  }
+
+  /**
+   * A plan that failed before any step ran failed in preflight: it goes back to {@code submitted}, so the
+   * runner preflights it again before anything runs; any other failed plan runs its phase again.
+   */
+  private static PlanState retriedState(PlanRecord plan, boolean neverStarted) {
+    return neverStarted && plan.phase() == RunPhase.EXPAND ? PlanState.SUBMITTED : PlanState.running(plan.phase());
   }
 
   private static boolean canRollBack(PlanRecord plan) {

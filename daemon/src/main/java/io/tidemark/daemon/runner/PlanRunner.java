@@ -162,10 +162,14 @@ public final class PlanRunner extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** A submitted plan is preflighted first (catalog reads on its databases, outside the state transaction). */
+  /**
+   * A submitted plan is preflighted first (catalog reads on its databases, outside the state transaction).
+   * Empty when the plan was not submitted when listed: if it is by the time it is locked (a {@code retry} of a
+   * plan that failed preflight puts it back), it waits for the next visit to be preflighted.
+   */
   private Future<Void> visit(PlanRecord seen) {
-    Future<Map<String, String>> problems = seen.state() == PlanState.SUBMITTED
-        ? preflight(seen) : Future.succeededFuture(Map.of());
+    Future<Optional<Map<String, String>>> problems = seen.state() == PlanState.SUBMITTED
+        ? preflight(seen).map(Optional::of) : Future.succeededFuture(Optional.empty());
     return problems.compose(p -> state.withTransaction(conn -> decide(conn, seen.id(), p))).compose(this::act);
   }
 
@@ -188,17 +192,21 @@ public final class PlanRunner extends VerticleBase {
     }
   }
 
-  private Future<Decision> decide(SqlConnection conn, String planId, Map<String, String> preflightProblems) {
+  private Future<Decision> decide(SqlConnection conn, String planId,
+      Optional<Map<String, String>> preflightProblems) {
     return PlanStore.lockPlan(conn, planId).compose(plan -> plan.isEmpty()
         ? Future.succeededFuture(Decision.NONE)
         : PlanStore.databases(conn, planId).compose(dbs -> decide(conn, plan.get(), dbs, preflightProblems)));
   }
 
   private Future<Decision> decide(SqlConnection conn, PlanRecord plan, List<DatabaseRecord> dbs,
-      Map<String, String> preflightProblems) {
+      Optional<Map<String, String>> preflightProblems) {
     PlanState s = plan.state();
-    if (s == PlanState.SUBMITTED && !preflightProblems.isEmpty()) {
-      return preflightFailed(conn, plan, preflightProblems);
+    if (s == PlanState.SUBMITTED && preflightProblems.isEmpty()) {
+      return Future.succeededFuture(Decision.NONE); // not preflighted yet: the next visit does it
+    }
+    if (s == PlanState.SUBMITTED && !preflightProblems.get().isEmpty()) {
+      return preflightFailed(conn, plan, preflightProblems.get());
     }
     if (s == PlanState.SUBMITTED) {
       return transition(conn, plan, PlanState.EXPANDING, RunPhase.EXPAND, null, "started", null);

@@ -7,6 +7,7 @@ import io.tidemark.planner.Phase;
 import io.tidemark.planner.Probe;
 import io.tidemark.planner.Reversibility;
 import io.tidemark.planner.StepAction;
+import io.tidemark.planner.StepTargets;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
  * The compiled form of a plan as stored in {@code tidemark.plans.compiled} (jsonb), so a restarted daemon
@@ -68,7 +70,42 @@ public final class PlanCodec {
     if (!s.calledFunctions().isEmpty()) {
       o.put("calledFunctions", new JsonArray(s.calledFunctions()));
     }
+    return o.put("targets", targets(s.targets()));
+  }
+
+  private static JsonObject targets(StepTargets t) {
+    JsonObject o = new JsonObject()
+        .put("complete", t.complete())
+        .put("createdSchemas", new JsonArray(t.createdSchemas()))
+        .put("createdTables", names(t.createdTables()))
+        .put("alteredTables", names(t.alteredTables()))
+        .put("addedColumns", array(t.addedColumns(), c -> name(c.table()).put("column", c.column())
+            .put("type", c.type())))
+        .put("alteredColumns", array(t.alteredColumns(), c -> name(c.table()).put("column", c.column())))
+        .put("createdIndexes", array(t.createdIndexes(), i -> new JsonObject().put("index", name(i.index()))
+            .put("table", name(i.table())).put("unique", i.unique()).put("columns", new JsonArray(i.columns()))))
+        .put("addedConstraints", array(t.addedConstraints(), c -> name(c.table()).put("constraint", c.name())
+            .put("kind", c.kind())))
+        .put("foreignKeys", array(t.foreignKeys(), f -> new JsonObject().put("table", name(f.table()))
+            .put("columns", new JsonArray(f.columns())).put("referenced", name(f.referenced()))
+            .put("referencedColumns", new JsonArray(f.referencedColumns()))))
+        .put("alteredTypes", names(t.alteredTypes()));
+    t.backfillTable().ifPresent(b -> o.put("backfillTable", name(b)));
     return o;
+  }
+
+  private static JsonObject name(StepTargets.Name n) {
+    return new JsonObject().put("schema", n.schema()).put("name", n.name());
+  }
+
+  private static JsonArray names(List<StepTargets.Name> names) {
+    return array(names, PlanCodec::name);
+  }
+
+  private static <T> JsonArray array(List<T> items, Function<T, JsonObject> encode) {
+    JsonArray a = new JsonArray();
+    items.forEach(i -> a.add(encode.apply(i)));
+    return a;
   }
 
   private static JsonObject probe(Probe p) {
@@ -117,8 +154,45 @@ public final class PlanCodec {
         Reversibility.valueOf(o.getString("reversibility")),
         decodeSteps(o.getJsonArray("inverse")),
         Optional.ofNullable(o.getString("unsafeReason")),
+        Optional.ofNullable(o.getJsonObject("targets")).map(PlanCodec::decodeTargets).orElse(StepTargets.UNKNOWN),
         // absent in rows stored before steps carried their called functions
         Optional.ofNullable(o.getJsonArray("calledFunctions")).map(PlanCodec::strings).orElse(List.of()));
+  }
+
+  /** Plans stored before targets were recorded have none: {@link StepTargets#UNKNOWN}. */
+  private static StepTargets decodeTargets(JsonObject o) {
+    StepTargets.Builder b = StepTargets.builder();
+    if (!o.getBoolean("complete", false)) {
+      b.incomplete();
+    }
+    strings(o.getJsonArray("createdSchemas", new JsonArray())).forEach(b::createdSchema);
+    objects(o, "createdTables").forEach(n -> b.createdTable(decodeName(n)));
+    objects(o, "alteredTables").forEach(n -> b.alteredTable(decodeName(n)));
+    objects(o, "addedColumns").forEach(c -> b.addedColumn(decodeName(c), c.getString("column"), c.getString("type")));
+    objects(o, "alteredColumns").forEach(c -> b.alteredColumn(decodeName(c), c.getString("column")));
+    objects(o, "createdIndexes").forEach(i -> b.createdIndex(new StepTargets.NewIndex(
+        decodeName(i.getJsonObject("index")), decodeName(i.getJsonObject("table")), i.getBoolean("unique"),
+        strings(i.getJsonArray("columns")))));
+    objects(o, "addedConstraints").forEach(c -> b.addedConstraint(decodeName(c), c.getString("constraint"),
+        c.getString("kind")));
+    objects(o, "foreignKeys").forEach(f -> b.foreignKey(new StepTargets.ForeignKey(
+        decodeName(f.getJsonObject("table")), strings(f.getJsonArray("columns")),
+        decodeName(f.getJsonObject("referenced")), strings(f.getJsonArray("referencedColumns")))));
+    objects(o, "alteredTypes").forEach(n -> b.alteredType(decodeName(n)));
+    StepTargets decoded = b.build();
+    JsonObject backfill = o.getJsonObject("backfillTable");
+    return backfill == null ? decoded : new StepTargets(decoded.complete(), decoded.createdSchemas(),
+        decoded.createdTables(), decoded.alteredTables(), decoded.addedColumns(), decoded.alteredColumns(),
+        decoded.createdIndexes(), decoded.addedConstraints(), decoded.foreignKeys(), decoded.alteredTypes(),
+        Optional.of(decodeName(backfill)));
+  }
+
+  private static StepTargets.Name decodeName(JsonObject o) {
+    return new StepTargets.Name(o.getString("schema"), o.getString("name"));
+  }
+
+  private static List<JsonObject> objects(JsonObject o, String key) {
+    return o.getJsonArray(key, new JsonArray()).stream().map(JsonObject.class::cast).toList();
   }
 
   private static StepAction decodeAction(JsonObject o) {

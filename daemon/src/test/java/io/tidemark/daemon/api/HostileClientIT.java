@@ -375,8 +375,8 @@ class HostileClientIT {
   void aPlanThatTakesTooLongToParseIsRefusedWithoutStoringIt() {
     int hurried = serve(ApiFixture.withHttp(config, config.http().withLimits(IDLE_TIMEOUT, READ_TIMEOUT, 400,
         Duration.ofMillis(1))));
-    // A valid plan with 300 KB of comment: a millisecond is not enough to read it.
-    String plan = ApiFixture.plan("too-slow", "status", "apidb", 1000) + ("# " + "x".repeat(98) + "\n").repeat(3000);
+    // A valid plan with 200 KB of comment (under the 256 KiB intake limit): a millisecond is not enough to read it.
+    String plan = ApiFixture.plan("too-slow", "status", "apidb", 1000) + ("# " + "x".repeat(98) + "\n").repeat(2000);
     ApiFixture.Answer a = ApiFixture.send(hurried, "POST", "/plans", SUBMITTER, "application/hocon", plan);
     assertThat(a.status()).isEqualTo(503);
     assertThat(new JsonObject(a.body()).getString("error")).isEqualTo("plan-intake-timeout");
