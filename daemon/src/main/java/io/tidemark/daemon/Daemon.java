@@ -19,7 +19,7 @@ import io.tidemark.daemon.runner.PlanRunner;
 import io.tidemark.daemon.runner.StepRouter;
 import io.tidemark.daemon.runner.StepRunner;
 import io.tidemark.daemon.store.AppliedPlan;
-import io.tidemark.daemon.store.ControlSchema;
+import io.tidemark.daemon.store.ControlStore;
 import io.tidemark.daemon.store.TargetRecords;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -86,11 +86,12 @@ public final class Daemon {
         .using(vertx)
         .build();
     String instance = config.daemon().instanceId();
-    PlanRunner runner = new PlanRunner(config, state, steps, new Hooks(vertx, state, instance, config.hooks()),
+    ControlStore store = new ControlStore(state);
+    PlanRunner runner = new PlanRunner(config, store, steps, new Hooks(vertx, store, instance, config.hooks()),
         new Preflight(vertx));
-    PlanOperations ops = new PlanOperations(state, runner::nudge);
+    PlanOperations ops = new PlanOperations(store, runner::nudge);
     Promise<Daemon> started = Promise.promise();
-    ControlSchema.migrate(state)
+    store.migrate()
         .compose(found -> vertx.deployVerticle(runner))
         .map(id -> new Daemon(vertx, state, ops, backfills, id, config, metrics))
         .compose(Daemon::startApi)
