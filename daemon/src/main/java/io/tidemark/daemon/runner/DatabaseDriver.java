@@ -237,7 +237,21 @@ final class DatabaseDriver {
   private StepContext context(String stepKey) {
     return new StepContext(vertx, plan.id(), database, target, defaults, stop, () -> throttle,
         (sql, millis, outcome, sqlState, message) -> store.appendFenced(fence,
-            work(stepKey, "statement", message).withStatement(sql, millis, outcome, sqlState)));
+                work(stepKey, "statement", message).withStatement(sql, millis, outcome, sqlState))
+            .onFailure(e -> auditGap(stepKey, e)));
+  }
+
+  /**
+   * A statement ran but its line is missing from the event log (state database unreachable, or the lease
+   * was lost and another daemon drives the database now): the audit trail has a gap, which an operator
+   * must be able to find, so WARN, once per missing line. The step itself goes on; its progress writes
+   * notice a lost lease.
+   */
+  private void auditGap(String stepKey, Throwable e) {
+    try (WorkLog w = WorkLog.of(plan.id(), fence.database(), stepKey)) {
+      LOG.warn("plan {} database {} step {}: statement not written to the event log: {}", plan.id(),
+          fence.database(), stepKey, e.toString());
+    }
   }
 
   private Future<Void> event(String stepKey, String kind, String message) {

@@ -55,6 +55,8 @@ public final class PlanRunner extends VerticleBase {
   private final Map<String, Pool> targets = new HashMap<>();
   private final Map<String, DatabaseDriver> drivers = new HashMap<>();
   private final Map<String, Future<DatabaseDriver.End>> driving = new HashMap<>();
+  private final Map<String, String> visitFailures = new HashMap<>();
+  private String pollFailure;
   private long poll = -1;
   private boolean ticking;
   private boolean tickAgain;
@@ -142,9 +144,13 @@ public final class PlanRunner extends VerticleBase {
   }
 
   private void ticked(Throwable failure) {
-    if (failure != null) {
-      LOG.warn("poll failed: {}", failure.toString());
+    String now = failure == null ? null : failure.toString();
+    if (now != null && !now.equals(pollFailure)) {
+      LOG.warn("poll failed (logged again only when the cause changes): {}", now);
+    } else if (now == null && pollFailure != null) {
+      LOG.info("poll works again");
     }
+    pollFailure = now;
     ticking = false;
     if (tickAgain) {
       tickAgain = false;
@@ -155,14 +161,22 @@ public final class PlanRunner extends VerticleBase {
   private Future<Void> visitAll(List<PlanRecord> plans) {
     Future<Void> chain = Future.succeededFuture();
     for (PlanRecord p : plans) {
-      chain = chain.compose(v -> visit(p).recover(e -> logVisitFailure(p.id(), e)));
+      chain = chain.compose(v -> visit(p).onSuccess(x -> visitFailures.remove(p.id()))
+          .recover(e -> logVisitFailure(p.id(), e)));
     }
     return chain;
   }
 
+  /**
+   * A visit failing again and again (a bug, or a constraint refusing a write) is logged once per cause, with
+   * its stack trace, not once per poll; the other plans' visits go on regardless.
+   */
   private Future<Void> logVisitFailure(String planId, Throwable e) {
-    try (WorkLog w = WorkLog.of(planId, null)) {
-      LOG.warn("plan {}: visit failed, next poll tries again", planId, e);
+    if (!e.toString().equals(visitFailures.put(planId, e.toString()))) {
+      try (WorkLog w = WorkLog.of(planId, null)) {
+        LOG.warn("plan {}: visit failed, every poll tries again (logged again only when the cause changes)",
+            planId, e);
+      }
     }
     return Future.succeededFuture();
   }
