@@ -9,7 +9,7 @@ import io.tidemark.daemon.store.LeaseLostException;
 import io.tidemark.daemon.store.LeaseStatus;
 import io.tidemark.daemon.store.NewEvent;
 import io.tidemark.daemon.store.PlanRecord;
-import io.tidemark.daemon.store.PlanState;
+import io.tidemark.daemon.store.PlanLifecycle;
 import io.tidemark.daemon.store.RunPhase;
 import io.tidemark.daemon.store.StepRecord;
 import io.tidemark.daemon.store.StepState;
@@ -312,8 +312,7 @@ final class DatabaseDriver {
     lastRenewed = System.currentTimeMillis();
     LeaseStatus s = status.get();
     throttle = new RuntimeThrottle(s.maxRowsPerSecond(), s.operatorThrottle());
-    boolean planDriving = s.planState() == PlanState.running(phase) || s.planState() == PlanState.FAILED;
-    if (!planDriving) {
+    if (!PlanLifecycle.keepsDriving(s.planState(), phase)) {
       stop.request("plan is " + s.planState().wireName());
     } else if (!s.databasePhase().equals(phase.wireName())) {
       stop.request("database moved to " + s.databasePhase());

@@ -37,8 +37,11 @@ public final class ControlStore {
   private static final String PLAN = "SELECT * FROM tidemark.plans WHERE id = $1";
   private static final String PLAN_FOR_UPDATE = "SELECT * FROM tidemark.plans WHERE id = $1 FOR UPDATE";
   private static final String PLANS = "SELECT * FROM tidemark.plans ORDER BY created_at, id";
-  private static final String UNFINISHED = "SELECT * FROM tidemark.plans"
-      + " WHERE state NOT IN ('completed', 'cancelled', 'rolled-back') ORDER BY created_at, id";
+  /** $1: the terminal states ({@link PlanState#isTerminal()}), so the list is not copied into SQL. */
+  private static final String UNFINISHED = "SELECT * FROM tidemark.plans WHERE state <> ALL ($1)"
+      + " ORDER BY created_at, id";
+  private static final String[] TERMINAL = java.util.Arrays.stream(PlanState.values())
+      .filter(PlanState::isTerminal).map(PlanState::wireName).toArray(String[]::new);
   private static final String DATABASES = "SELECT * FROM tidemark.plan_databases WHERE plan_id = $1 ORDER BY position";
   private static final String STEPS = "SELECT * FROM tidemark.step_states WHERE plan_id = $1"
       + " ORDER BY database, position, step_id";
@@ -145,7 +148,8 @@ public final class ControlStore {
 
   /** Plans not yet completed, cancelled or rolled back: what the runner visits. */
   public Future<List<PlanRecord>> unfinished() {
-    return pool.query(UNFINISHED).execute().map(rs -> Rows.all(rs, Rows::plan));
+    return pool.preparedQuery(UNFINISHED).execute(Tuple.tuple().addArrayOfString(TERMINAL))
+        .map(rs -> Rows.all(rs, Rows::plan));
   }
 
   public Future<List<DatabaseRecord>> databases(String planId) {

@@ -61,6 +61,16 @@ public final class PlanLifecycle {
   /** The plan's state, phase and resume state after a transition. */
   public record Resolved(PlanState state, RunPhase phase, Optional<PlanState> resumeState) {}
 
+  /**
+   * Whether a driver of {@code driverPhase} keeps driving its database while the plan is in {@code planState}:
+   * while the plan runs that phase, and while it is failed (healthy databases finish the phase; the failed
+   * one waits for {@code retry}). Paused, cancelled, awaiting approval or moved on: the driver stops at its
+   * next boundary.
+   */
+  public static boolean keepsDriving(PlanState planState, RunPhase driverPhase) {
+    return planState == PlanState.running(driverPhase) || planState == FAILED;
+  }
+
   /** The transition of {@code event} in {@code state}; empty when the event is not allowed there. */
   public static Optional<Transition> on(PlanState state, PlanEvent event) {
     return Optional.ofNullable(TABLE.get(state).get(event));
