@@ -190,8 +190,8 @@ public final class PlanRunner extends VerticleBase {
       return seen.state() == PlanState.FAILED ? Future.succeededFuture()
           : store.transaction(tx -> failUndecodable(tx, seen.id())).compose(this::act);
     }
-    Future<Map<String, String>> problems = seen.state() == PlanState.SUBMITTED
-        ? preflight(seen) : Future.succeededFuture(Map.of());
+    Future<Optional<Map<String, String>>> problems = seen.state() == PlanState.SUBMITTED
+        ? preflight(seen).map(Optional::of) : Future.succeededFuture(Optional.empty());
     return problems.compose(p -> store.transaction(tx -> decide(tx, seen.id(), p))).compose(this::act);
   }
 
@@ -228,17 +228,23 @@ public final class PlanRunner extends VerticleBase {
     }
   }
 
-  private Future<Decision> decide(ControlStore.Tx tx, String planId, Map<String, String> preflightProblems) {
+  /** {@code preflightProblems} is empty when this visit ran no preflight (the plan was not submitted when read). */
+  private Future<Decision> decide(ControlStore.Tx tx, String planId, Optional<Map<String, String>> preflightProblems) {
     return tx.lockPlan(planId).compose(plan -> plan.isEmpty() || !plan.get().decoded()
         ? Future.succeededFuture(Decision.NONE)
         : tx.databases(planId).compose(dbs -> decide(tx, plan.get(), dbs, preflightProblems)));
   }
 
   private Future<Decision> decide(ControlStore.Tx tx, PlanRecord plan, List<DatabaseRecord> dbs,
-      Map<String, String> preflightProblems) {
+      Optional<Map<String, String>> preflightProblems) {
     PlanState s = plan.state();
+    if (s == PlanState.SUBMITTED && preflightProblems.isEmpty()) {
+      // Retried back to submitted after this poll read it: preflight it on the next visit, never skip it.
+      return Future.succeededFuture(new Decision(plan, List.of(), List.of(), true));
+    }
     if (s == PlanState.SUBMITTED) {
-      return preflightProblems.isEmpty() ? start(tx, plan) : preflightFailed(tx, plan, preflightProblems);
+      Map<String, String> problems = preflightProblems.get();
+      return problems.isEmpty() ? start(tx, plan) : preflightFailed(tx, plan, problems);
     }
     if (!PlanState.DRIVEN.contains(s)) {
       return Future.succeededFuture(Decision.NONE);
