@@ -98,7 +98,8 @@ public final class Fleet implements AutoCloseable {
   public io.tidemark.daemon.ops.PlanOperations operations() {
     if (operations == null) {
       opsVertx = io.vertx.core.Vertx.vertx();
-      operations = new io.tidemark.daemon.ops.PlanOperations(Fixtures.pool(opsVertx, "state", state), id -> { });
+      operations = new io.tidemark.daemon.ops.PlanOperations(
+          new io.tidemark.daemon.store.ControlStore(Fixtures.pool(opsVertx, "state", state)), id -> { });
     }
     return operations;
   }

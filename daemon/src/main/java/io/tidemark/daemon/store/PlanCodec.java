@@ -20,13 +20,24 @@ import java.util.function.Function;
 /**
  * The compiled form of a plan as stored in {@code tidemark.plans.compiled} (jsonb), so a restarted daemon
  * runs exactly the SQL that was submitted even if a newer planner would compile the text differently.
- * Pure functions; any thread.
+ *
+ * <p>The form carries {@code format} (the version of this encoding) and {@code writtenBy} (the daemon version
+ * that stored it). Daemons of two versions may share one control store during a rolling upgrade: a daemon
+ * refuses a format newer than its own with {@code cannot decode plan: format 2 written by version 1.4.0}
+ * rather than guessing, and the store fails only that plan. A row without {@code format} is format 1 (the
+ * first release stored none). Pure functions; any thread.
  */
 public final class PlanCodec {
+  /** The format this daemon writes and the newest it reads. A new format is a new number, never an edit. */
+  public static final int FORMAT = 1;
+  private static final String VERSION = version();
+
   private PlanCodec() {}
 
   public static JsonObject encode(CompiledPlan plan) {
     return new JsonObject()
+        .put("format", FORMAT)
+        .put("writtenBy", VERSION)
         .put("id", plan.id())
         .put("description", plan.description())
         .put("contentHash", plan.contentHash())
@@ -37,7 +48,28 @@ public final class PlanCodec {
         .put("steps", steps(plan.steps()));
   }
 
-  public static CompiledPlan decode(JsonObject json) {
+  /**
+   * The plan in {@code stored} (the jsonb column's value); throws {@link UndecodablePlanException} when it is
+   * not a plan this daemon can read, with a message for the operator.
+   */
+  public static CompiledPlan decode(Object stored) {
+    if (!(stored instanceof JsonObject json)) {
+      throw new UndecodablePlanException("cannot decode plan: the stored form is not a JSON object");
+    }
+    int format = json.getValue("format") instanceof Number f ? f.intValue() : 1;
+    if (format > FORMAT) {
+      throw new UndecodablePlanException("cannot decode plan: format " + format + " written by version "
+          + (json.getValue("writtenBy") == null ? "unknown" : json.getValue("writtenBy")) + " (this daemon, version " + VERSION + ", reads up to format "
+          + FORMAT + ")");
+    }
+    try {
+      return decodePlan(json);
+    } catch (RuntimeException e) {
+      throw new UndecodablePlanException("cannot decode plan: " + e, e);
+    }
+  }
+
+  private static CompiledPlan decodePlan(JsonObject json) {
     return new CompiledPlan(
         json.getString("id"),
         json.getString("description"),
@@ -221,5 +253,21 @@ public final class PlanCodec {
 
   private static List<String> strings(JsonArray a) {
     return a.stream().map(String.class::cast).toList();
+  }
+
+  private static String version() {
+    String v = PlanCodec.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /** The stored form is not a plan this daemon can read; the message says why, for the operator. */
+  public static final class UndecodablePlanException extends RuntimeException {
+    UndecodablePlanException(String message) {
+      super(message);
+    }
+
+    UndecodablePlanException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 }

@@ -16,6 +16,7 @@ import io.tidemark.daemon.Fleet;
 import io.tidemark.daemon.api.RawHttp.Answer;
 import io.tidemark.daemon.metrics.TidemarkMetrics;
 import io.tidemark.daemon.ops.PlanOperations;
+import io.tidemark.daemon.store.ControlStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
@@ -413,7 +414,7 @@ class HostileClientIT {
 
   /** Starts an API server on the strict Vert.x over the state database; its port. */
   private int serve(TidemarkConfig c) {
-    PlanOperations ops = new PlanOperations(pool, id -> { });
+    PlanOperations ops = new PlanOperations(new ControlStore(pool), id -> { });
     ApiServer server = Fleet.get(ApiServer.start(strict, c, ops, pool, metrics, daemon::versions));
     servers.add(server);
     return server.port();
