@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigLoaderTest {
   private static final Duration MINUTE = Duration.ofMinutes(1);
 
-  /** The example of SPEC §3, verbatim. */
+  /** The example of docs/deployment.md, verbatim. */
   static final String SPEC_EXAMPLE = """
       tidemark {
         state-database = authdb          # holds the control schema; default: the first database

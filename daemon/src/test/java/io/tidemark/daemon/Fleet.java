@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A state database and the three target databases {@code authdb}, {@code apidb}, {@code admindb} of the
- * seeds, each fresh, each with a {@code public.users} table; plus the daemons a test started. Closing stops
+ * examples, each fresh, each with a {@code public.users} table; plus the daemons a test started. Closing stops
  * the daemons and drops the databases.
  */
 public final class Fleet implements AutoCloseable {

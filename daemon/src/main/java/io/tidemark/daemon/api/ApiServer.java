@@ -41,7 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's HTTP interface (SPEC §9): the plan API behind bearer tokens, {@code /whoami}, {@code /metrics},
+ * The daemon's HTTP interface (docs/operator-guide.md): the plan API behind bearer tokens, {@code /whoami}, {@code /metrics},
  * {@code /health/live}, {@code /health/ready}, {@code /openapi.yaml} and the status page. Every answer is JSON
  * except metrics, the OpenAPI document and the page; every 4xx and 5xx is {@link ApiError}-shaped, including
  * 400 for a malformed URI or request line, 404 for unknown paths, 405 (with {@code Allow}), 408, 413, 414,

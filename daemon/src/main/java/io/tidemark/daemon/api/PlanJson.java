@@ -15,7 +15,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
- * The API's JSON shapes (documented in {@code openapi.yaml}): kebab-case keys, states in SPEC §7 spelling,
+ * The API's JSON shapes (documented in {@code openapi.yaml}): kebab-case keys, states in docs/concepts.md spelling,
  * absent values as {@code null}. Never includes the plan's stored text or any secret.
  */
 final class PlanJson {

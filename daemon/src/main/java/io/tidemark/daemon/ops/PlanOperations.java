@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The operator actions of SPEC §9 as a Java API (the HTTP layer and tests call it). Each action is one
+ * The operator actions of docs/operator-guide.md as a Java API (the HTTP layer and tests call it). Each action is one
  * transaction on the state database that locks the plan's row, asks {@link PlanLifecycle} (the transition
  * table the runner uses too) whether the action is allowed in the plan's state, applies it through the
  * {@link ControlStore} and appends an event naming the actor; then the runner is nudged so a local driver reacts

@@ -28,7 +28,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Compiles one operation into its steps (SPEC §4 table). Tables, columns, indexes, enums, drops, backfills and
+ * Compiles one operation into its steps (the table in docs/plan-reference.md). Tables, columns, indexes, enums, drops, backfills and
  * raw SQL live here; constraints in {@link ConstraintSteps}, rename and type change in {@link ColumnSyncSteps}.
  */
 final class OperationCompiler {

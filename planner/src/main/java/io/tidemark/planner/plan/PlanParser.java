@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * {@code ${...}} substitution is refused before anything is parsed, and the text is held to
  * {@link PlanLimits} (see {@link PlanIntake}).
  *
- * <p>{@code contract.approval = auto} next to {@code contract = [...]} is the SPEC's spelling, but in HOCON and
+ * <p>{@code contract.approval = auto} next to {@code contract = [...]} is the spelling docs/plan-reference.md gives, but in HOCON and
  * JSON the later of the two silently replaces the other (a list and an object do not merge). The parser reads
  * the document's syntax tree to find {@code contract.approval} wherever it is written and then reads the
  * plan without it, so both orders work. {@code approval = auto} at the top level is the same setting in a

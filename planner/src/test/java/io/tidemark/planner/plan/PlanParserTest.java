@@ -20,7 +20,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PlanParserTest {
-  /** The example of SPEC §4, verbatim except that rename_column needs the column's type. */
+  /** The example of docs/plan-reference.md, verbatim except that rename_column needs the column's type. */
   static final String SPEC_EXAMPLE = """
       id = "2026-11-users-email-address"
       description = "users.email -> users.email_address on every tenant"
