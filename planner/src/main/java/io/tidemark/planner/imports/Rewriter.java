@@ -345,8 +345,12 @@ final class Rewriter {
     }
     if (a.accept("DROP")) {
       if (a.accept("CONSTRAINT")) {
-        return one(rawPiece(Phase.CONTRACT, actionSql, true, Set.of(), Set.of(tableKey)),
-            "dropping a constraint stops enforcing it: runs in contract, with the old release gone");
+        a.accept("IF", "EXISTS");
+        Set<String> defines = a.peek().filter(SqlToken::isName)
+            .map(n -> Set.of("constraint:" + table.key() + "." + n.name())).orElse(Set.of());
+        return one(rawPiece(Phase.EXPAND, actionSql, true, defines, Set.of(tableKey)),
+            "relaxing: a constraint dropped enforces nothing, and the new release may write rows it refuses;"
+                + " runs in expand (a replacement constraint is enforced in contract)");
       }
       a.accept("COLUMN");
       boolean ifExists = a.accept("IF", "EXISTS");
