@@ -1,7 +1,13 @@
-"""Alembic environment of the fixture project: offline (--sql) and online modes, no models (hand-written ops)."""
+"""Alembic environment of the fixture project: offline (--sql) and online modes, no models (hand-written ops).
+
+ALEMBIC_URL overrides the database URL (the ITs point `alembic current` at their own database)."""
+import os
+
 from alembic import context
 
 config = context.config
+if os.environ.get("ALEMBIC_URL"):
+    config.set_main_option("sqlalchemy.url", os.environ["ALEMBIC_URL"])
 
 
 def run_migrations_offline():
