@@ -124,6 +124,9 @@ final class Rewriter {
   }
 
   private Rewrite createTable(Tokens t, String raw) {
+    if (!t.at("IF", "NOT", "EXISTS")) {
+      raw = splice(raw, t, t.pos(), "IF NOT EXISTS "); // a step may run again after an interruption
+    }
     t.accept("IF", "NOT", "EXISTS");
     Optional<QName> table = t.name();
     if (table.isEmpty()) {
@@ -187,8 +190,10 @@ final class Rewriter {
     String indexSchema = name.flatMap(QName::schema).orElse(table.get().schemaOrDefault());
     name.ifPresent(n -> defines.add("index:" + indexSchema + "." + n.name()));
     if (openTables.contains(table.get().key())) {
-      return one(new Piece(Phase.EXPAND, sqlStep(Phase.EXPAND, raw, true, Set.of(), true), "sql (expand)", defines,
-              needs),
+      String rerunnable = !ifNotExists && name.isPresent() ? splice(raw, t, afterIndex + (concurrently ? 1 : 0),
+          "IF NOT EXISTS ") : raw;
+      return one(new Piece(Phase.EXPAND, sqlStep(Phase.EXPAND, rerunnable, true, Set.of(), true), "sql (expand)",
+              defines, needs),
           "an index on a table created just before: built with the table, which nothing uses yet");
     }
     List<String> columns = new ArrayList<>();
@@ -287,8 +292,8 @@ final class Rewriter {
         referencedTable(action).ifPresent(r -> needs.add("table:" + r.key()));
         addedColumn(action).ifPresent(c -> rememberType(table.get(), action, c));
       }
-      return one(new Piece(Phase.EXPAND, sqlStep(Phase.EXPAND, raw, true, Set.of(), true), "sql (expand)", Set.of(),
-              needs),
+      return one(new Piece(Phase.EXPAND, sqlStep(Phase.EXPAND, rerunnable(prefix, t, actions, raw), true, Set.of(),
+              true), "sql (expand)", Set.of(), needs),
           "on a table created just before: nothing uses it yet, so it joins the step that creates it");
     }
     List<Piece> pieces = new ArrayList<>();
@@ -345,6 +350,9 @@ final class Rewriter {
     }
     if (a.accept("DROP")) {
       if (a.accept("CONSTRAINT")) {
+        if (!a.at("IF", "EXISTS")) {
+          actionSql = spliceAction(prefix, a, a.pos(), "IF EXISTS ");
+        }
         a.accept("IF", "EXISTS");
         Set<String> defines = a.peek().filter(SqlToken::isName)
             .map(n -> Set.of("constraint:" + table.key() + "." + n.name())).orElse(Set.of());
@@ -364,7 +372,8 @@ final class Rewriter {
           return one(new Piece(Phase.CONTRACT, new OpStep("drop_column", f), "drop_column (contract)", defines,
               Set.of(tableKey)), "destructive: drop_column runs in contract, once no release reads the column");
         }
-        return one(rawPiece(Phase.CONTRACT, actionSql, true, defines, Set.of(tableKey)),
+        String rerunnable = ifExists ? actionSql : spliceAction(prefix, a, a.pos() - 1, "IF EXISTS ");
+        return one(rawPiece(Phase.CONTRACT, rerunnable, true, defines, Set.of(tableKey)),
             "destructive (CASCADE): runs in contract as written");
       }
       return one(rawPiece(Phase.CONTRACT, actionSql, true, Set.of(), Set.of(tableKey)), "destructive: runs in contract");
@@ -761,11 +770,15 @@ final class Rewriter {
       alreadyNotValid |= tokens.get(i).isWord("NOT") && tokens.get(i + 1).isWord("VALID");
     }
     String add = alreadyNotValid ? actionSql : actionSql + " NOT VALID";
-    String validate = prefix + " VALIDATE CONSTRAINT " + io.tidemark.planner.sql.Identifiers.quote(name.get());
+    String quoted = io.tidemark.planner.sql.Identifiers.quote(name.get());
+    String validate = prefix + " VALIDATE CONSTRAINT " + quoted;
     Set<String> defines = Set.of("constraint:" + table.key() + "." + name.get());
+    // Dropped first if it is there, in the same short transaction: a step run again after an interruption
+    // then adds it again instead of failing with "already exists".
+    SqlStep addStep = withFindings(new SqlStep(List.of(prefix + " DROP CONSTRAINT IF EXISTS " + quoted, add), true,
+        false, Optional.empty(), Set.of(), List.of()), Phase.CONTRACT);
     return new Rewrite(List.of(
-        new Piece(Phase.CONTRACT, sqlStep(Phase.CONTRACT, add, true, Set.of()), "sql ADD CONSTRAINT ... NOT VALID (contract)",
-            defines, needs),
+        new Piece(Phase.CONTRACT, addStep, "sql ADD CONSTRAINT ... NOT VALID (contract)", defines, needs),
         new Piece(Phase.CONTRACT, sqlStep(Phase.CONTRACT, validate, true, Set.of()), "sql VALIDATE CONSTRAINT (contract)",
             Set.of(), needs)),
         "the constraint has options the operations have no key for (DEFERRABLE, ON UPDATE, MATCH): kept as written"
@@ -877,6 +890,39 @@ final class Rewriter {
   }
 
   // ---- helpers
+
+  /** {@code raw} with {@code insert} put before token {@code at} of {@code t} (whose first token starts raw). */
+  private static String splice(String raw, Tokens t, int at, String insert) {
+    int cut = t.offset(at) - t.offset(0);
+    return raw.substring(0, cut) + insert + raw.substring(cut);
+  }
+
+  /** {@code prefix + " " + a.rest(0)} with {@code insert} put before token {@code at} of the action {@code a}. */
+  private static String spliceAction(String prefix, Tokens a, int at, String insert) {
+    return prefix + " " + splice(a.rest(0), a, at, insert);
+  }
+
+  /**
+   * An ALTER TABLE on a table created just before, made safe to run again: a single named
+   * {@code ADD CONSTRAINT} is preceded by {@code DROP CONSTRAINT IF EXISTS} (PostgreSQL has no
+   * {@code ADD CONSTRAINT IF NOT EXISTS}); anything else is kept as written.
+   */
+  private static String rerunnable(String prefix, Tokens t, List<int[]> actions, String raw) {
+    if (actions.size() != 1) {
+      return raw;
+    }
+    Tokens a = t.slice(actions.get(0)[0], actions.get(0)[1]);
+    if (!a.at("ADD", "CONSTRAINT") || a.size() < 3 || !a.get(2).isName()) {
+      return raw;
+    }
+    return prefix + " DROP CONSTRAINT IF EXISTS " + a.get(2).text() + ";\n" + raw;
+  }
+
+  private SqlStep withFindings(SqlStep step, Phase phase) {
+    List<LintFinding> findings = SqlLinter.lint(String.join(";\n", step.statements()), LintContext.of(phase));
+    return new SqlStep(step.statements(), step.transactional(), step.mergeable(), step.unsafe(), step.createsTables(),
+        findings.stream().map(fd -> fd.ruleId() + ": " + fd.message()).toList());
+  }
 
   private Rewrite refusedRaw(String sql, Phase phase) {
     Piece piece = rawPiece(phase, sql, true, Set.of(), Set.of());

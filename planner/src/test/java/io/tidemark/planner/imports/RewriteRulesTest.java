@@ -86,7 +86,12 @@ class RewriteRulesTest {
         + "ALTER TABLE \"note\" ADD CONSTRAINT \"n_fk\" FOREIGN KEY (\"id\") REFERENCES \"other\" (\"id\") DEFERRABLE INITIALLY DEFERRED;");
     assertThat(p.expand()).singleElement().isInstanceOfSatisfying(Sql.class, s -> {
       assertThat(s.transactional()).isTrue();
-      assertThat(s.statements()).hasSize(3);
+      // made safe to run again after an interruption: IF NOT EXISTS where PostgreSQL has it, else dropped first
+      assertThat(s.statements()).containsExactly(
+          "CREATE TABLE IF NOT EXISTS \"note\" (\"id\" varchar NOT NULL, CONSTRAINT \"PK_n\" PRIMARY KEY (\"id\"))",
+          "CREATE INDEX IF NOT EXISTS \"IDX_n\" ON \"note\" (\"id\")",
+          "ALTER TABLE \"note\" DROP CONSTRAINT IF EXISTS \"n_fk\"",
+          "ALTER TABLE \"note\" ADD CONSTRAINT \"n_fk\" FOREIGN KEY (\"id\") REFERENCES \"other\" (\"id\") DEFERRABLE INITIALLY DEFERRED");
     });
     assertThat(p.contract()).isEmpty();
   }
@@ -105,7 +110,10 @@ class RewriteRulesTest {
     Plan p = plan("ALTER TABLE \"library_review\" ADD CONSTRAINT \"fk_book\" FOREIGN KEY (\"book_id\")"
         + " REFERENCES \"library_book\" (\"id\") DEFERRABLE INITIALLY DEFERRED;");
     assertThat(p.contract()).hasSize(2);
-    assertThat(((Sql) p.contract().get(0)).statements().get(0)).endsWith("DEFERRABLE INITIALLY DEFERRED NOT VALID");
+    assertThat(((Sql) p.contract().get(0)).statements()).containsExactly(
+        "ALTER TABLE \"library_review\" DROP CONSTRAINT IF EXISTS \"fk_book\"",
+        "ALTER TABLE \"library_review\" ADD CONSTRAINT \"fk_book\" FOREIGN KEY (\"book_id\") REFERENCES \"library_book\""
+            + " (\"id\") DEFERRABLE INITIALLY DEFERRED NOT VALID");
     assertThat(((Sql) p.contract().get(1)).statements())
         .containsExactly("ALTER TABLE \"library_review\" VALIDATE CONSTRAINT \"fk_book\"");
   }
@@ -117,6 +125,16 @@ class RewriteRulesTest {
     assertThat(p.expand()).containsExactly(
         new AddColumn("public", "library_book", "author_id", "bigint", Optional.empty(), true));
     assertThat(p.contract()).hasSize(2).allMatch(Sql.class::isInstance);
+  }
+
+  @Test
+  void rawDropsAreMadeSafeToRunAgain() {
+    Plan p = plan("ALTER TABLE golden_record_tasks\nDROP CONSTRAINT golden_record_tasks_state_check;\n"
+        + "ALTER TABLE \"library_book\" DROP COLUMN \"legacy\" CASCADE;");
+    assertThat(((Sql) p.expand().get(0)).statements())
+        .containsExactly("ALTER TABLE golden_record_tasks DROP CONSTRAINT IF EXISTS golden_record_tasks_state_check");
+    assertThat(((Sql) p.contract().get(0)).statements())
+        .containsExactly("ALTER TABLE \"library_book\" DROP COLUMN IF EXISTS \"legacy\" CASCADE");
   }
 
   @Test
