@@ -50,6 +50,21 @@ class ImportCommandTest {
   }
 
   @Test
+  void dashReadsTheMigrationFromStandardInput() {
+    java.io.InputStream saved = System.in;
+    System.setIn(new java.io.ByteArrayInputStream(
+        "BEGIN;\nCREATE INDEX ix_a ON t (a);\nCOMMIT;\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    try {
+      CliRun.Result r = CliRun.run("import", "--from", "sql", "--id", "stdin", "--databases", "authdb", "-");
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).contains("op = create_index", "name = \"ix_a\"");
+      assertThat(r.err()).contains("<stdin>:2: CREATE INDEX ix_a ON t (a)");
+    } finally {
+      System.setIn(saved);
+    }
+  }
+
+  @Test
   void unreadableFileIsAnIoErrorWithExitOne() {
     CliRun.Result r = CliRun.run("import", "--from", "sql", "--id", "x", "--databases", "authdb",
         dir.resolve("missing.sql").toString());

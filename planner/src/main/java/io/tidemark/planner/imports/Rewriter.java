@@ -292,8 +292,8 @@ final class Rewriter {
         referencedTable(action).ifPresent(r -> needs.add("table:" + r.key()));
         addedColumn(action).ifPresent(c -> rememberType(table.get(), action, c));
       }
-      return one(new Piece(Phase.EXPAND, sqlStep(Phase.EXPAND, rerunnable(prefix, t, actions, raw), true, Set.of(),
-              true), "sql (expand)", Set.of(), needs),
+      return one(new Piece(Phase.EXPAND, sqlStep(Phase.EXPAND, raw, true, Set.of(), true), "sql (expand)", Set.of(),
+              needs),
           "on a table created just before: nothing uses it yet, so it joins the step that creates it");
     }
     List<Piece> pieces = new ArrayList<>();
@@ -356,9 +356,9 @@ final class Rewriter {
         a.accept("IF", "EXISTS");
         Set<String> defines = a.peek().filter(SqlToken::isName)
             .map(n -> Set.of("constraint:" + table.key() + "." + n.name())).orElse(Set.of());
-        return one(rawPiece(Phase.EXPAND, actionSql, true, defines, Set.of(tableKey)),
-            "relaxing: a constraint dropped enforces nothing, and the new release may write rows it refuses;"
-                + " runs in expand (a replacement constraint is enforced in contract)");
+        return one(rawPiece(Phase.CONTRACT, actionSql, true, defines, Set.of(tableKey)),
+            "a drop: runs in contract with the other destructive changes, before a replacement constraint of the"
+                + " same migration is added (move it to expand if the new release must already write rows it refuses)");
       }
       a.accept("COLUMN");
       boolean ifExists = a.accept("IF", "EXISTS");
@@ -900,22 +900,6 @@ final class Rewriter {
   /** {@code prefix + " " + a.rest(0)} with {@code insert} put before token {@code at} of the action {@code a}. */
   private static String spliceAction(String prefix, Tokens a, int at, String insert) {
     return prefix + " " + splice(a.rest(0), a, at, insert);
-  }
-
-  /**
-   * An ALTER TABLE on a table created just before, made safe to run again: a single named
-   * {@code ADD CONSTRAINT} is preceded by {@code DROP CONSTRAINT IF EXISTS} (PostgreSQL has no
-   * {@code ADD CONSTRAINT IF NOT EXISTS}); anything else is kept as written.
-   */
-  private static String rerunnable(String prefix, Tokens t, List<int[]> actions, String raw) {
-    if (actions.size() != 1) {
-      return raw;
-    }
-    Tokens a = t.slice(actions.get(0)[0], actions.get(0)[1]);
-    if (!a.at("ADD", "CONSTRAINT") || a.size() < 3 || !a.get(2).isName()) {
-      return raw;
-    }
-    return prefix + " DROP CONSTRAINT IF EXISTS " + a.get(2).text() + ";\n" + raw;
   }
 
   private SqlStep withFindings(SqlStep step, Phase phase) {
