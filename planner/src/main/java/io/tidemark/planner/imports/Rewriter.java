@@ -59,6 +59,10 @@ final class Rewriter {
       return dropped("a session setting: Tidemark sets lock_timeout and statement_timeout on every step itself,"
           + " and a SET would leak into pooled connections");
     }
+    if (t.at("VACUUM") || (t.at("REINDEX") && containsWord(t, "CONCURRENTLY"))) {
+      return one(rawPiece(Phase.EXPAND, raw, false, Set.of(), Set.of()),
+          "cannot run inside a transaction: a step of its own with transactional = false (the lint decides)");
+    }
     if (t.accept("CREATE")) {
       return create(t, raw);
     }
@@ -179,8 +183,9 @@ final class Rewriter {
     if (table.isEmpty()) {
       return one(rawPiece(Phase.EXPAND, raw, true, Set.of(), Set.of()), "kept as written");
     }
-    String using = t.accept("USING") ? t.peek().map(SqlToken::name).orElse("btree") : "btree";
-    if (!t.at("(")) {
+    String using = "btree";
+    if (t.accept("USING") && t.peek().filter(SqlToken::isName).isPresent()) {
+      using = t.peek().get().name();
       t.seek(t.pos() + 1);
     }
     int open = t.pos();

@@ -292,6 +292,19 @@ class RewriteRulesTest {
   }
 
   @Test
+  void maintenanceThatCannotRunInATransactionGetsANonTransactionalStep() {
+    Plan p = plan("VACUUM (ANALYZE) customer;\nREINDEX INDEX CONCURRENTLY customer_email_idx;");
+    assertThat(p.expand()).hasSize(2).allSatisfy(o -> assertThat(((Sql) o).transactional()).isFalse());
+  }
+
+  @Test
+  void indexMethodIsKept() {
+    Plan p = plan("CREATE INDEX \"doc_body_idx\" ON \"doc\" USING gin (\"body\");");
+    assertThat(p.expand()).containsExactly(new CreateIndex("public", "doc", "doc_body_idx", List.of("body"), List.of(),
+        false, Optional.empty(), "gin"));
+  }
+
+  @Test
   void transactionWrappersAreTakenApart() {
     ImportResult r = importSql("BEGIN;\nCREATE INDEX ix ON t (a);\nCOMMIT;");
     assertThat(r.report()).extracting(ImportResult.ReportEntry::became)
