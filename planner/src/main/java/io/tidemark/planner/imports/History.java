@@ -18,13 +18,15 @@ final class History {
   private Optional<String> alembicFrom = Optional.empty();
   private Optional<String> alembicTo = Optional.empty();
   private boolean alembicSeen;
+  /** Whether the upgrade crosses a branch point or a merge (several heads): one UPDATE cannot say that. */
+  private boolean alembicBranched;
   private String alembicTable = "alembic_version";
 
   /** Whether {@code statement} is Alembic's history write (taken here instead of being rewritten). */
   boolean takeAlembic(SqlStatement statement, String source) {
     Tokens t = new Tokens(source, statement.tokens());
     Optional<QName> table = Optional.empty();
-    if (t.accept("CREATE", "TABLE") || t.accept("INSERT", "INTO") || t.accept("UPDATE")) {
+    if (t.accept("CREATE", "TABLE") || t.accept("INSERT", "INTO") || t.accept("UPDATE") || t.accept("DELETE", "FROM")) {
       table = t.name();
     }
     if (table.isEmpty() || !table.get().name().equals("alembic_version")) {
@@ -37,17 +39,33 @@ final class History {
         strings.add(tok.text().substring(1, tok.text().length() - 1).replace("''", "'"));
       }
     }
-    if (statement.tokens().get(0).isWord("UPDATE") && strings.size() == 2) {
+    SqlToken verb = statement.tokens().get(0);
+    if (verb.isWord("UPDATE") && strings.size() == 2) {
       if (!alembicSeen) {
         alembicFrom = Optional.of(strings.get(1));
       }
+      alembicBranched |= alembicSeen && !alembicTo.equals(Optional.of(strings.get(1)));
       alembicTo = Optional.of(strings.get(0));
       alembicSeen = true;
-    } else if (statement.tokens().get(0).isWord("INSERT") && strings.size() == 1) {
+    } else if (verb.isWord("INSERT") && strings.size() == 1) {
+      alembicBranched |= alembicSeen;
       alembicTo = Optional.of(strings.get(0));
       alembicSeen = true;
+    } else if (verb.isWord("DELETE")) {
+      alembicBranched = true;
     }
     return true;
+  }
+
+  /**
+   * What the user must decide about the history, if anything: an Alembic upgrade across a branch point or a
+   * merge leaves several heads (or removes some), which the one-row move of the bookkeeping step cannot write.
+   */
+  Optional<String> decision(SourceTool tool) {
+    return tool == SourceTool.ALEMBIC && alembicBranched
+        ? Optional.of("the Alembic upgrade crosses a branch point or a merge: the bookkeeping step moves one head ("
+            + alembicFrom.orElse("base") + " -> " + alembicTo.orElse("?") + ") only; write alembic_version yourself")
+        : Optional.empty();
   }
 
   /** The bookkeeping statements, and whether the step needs {@code unsafe} (Alembic's one-row UPDATE). */

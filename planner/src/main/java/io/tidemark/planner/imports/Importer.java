@@ -67,6 +67,7 @@ public final class Importer {
       }
     }
     addBookkeeping(request, history, assembler, report);
+    history.decision(request.tool()).ifPresent(decisions::add);
     List<String> header = List.of("Imported by tidemark import --from " + request.tool().cliName() + " from "
         + request.sources().stream().map(SourceText::name).collect(Collectors.joining(", ")),
         "Check it with: tidemark plan check FILE; see each statement with: tidemark plan show FILE --config CONF");

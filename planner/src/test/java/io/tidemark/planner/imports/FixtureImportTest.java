@@ -50,6 +50,18 @@ class FixtureImportTest {
   }
 
   @Test
+  void alembicUpgradeAcrossAMergeIsLeftToTheUser() {
+    // What alembic upgrade --sql prints when it merges two heads: one row deleted, the other moved.
+    String sql = "BEGIN;\nCREATE INDEX ix ON t (a);\n"
+        + "DELETE FROM alembic_version WHERE alembic_version.version_num = 'b1';\n"
+        + "UPDATE alembic_version SET version_num='m3' WHERE alembic_version.version_num = 'c2';\nCOMMIT;";
+    ImportResult r = Importer.run(new ImportRequest(SourceTool.ALEMBIC, "merge", List.of("db"),
+        List.of(new SourceText("merge.sql", "", sql)), Bookkeeping.CONTRACT));
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.decisions()).singleElement().asString().contains("branch point or a merge", "alembic_version");
+  }
+
+  @Test
   void djangoSqlmigrateFilesImportSafelyAndRecordEachMigration() throws IOException {
     Plan p = safePlan(run(SourceTool.DJANGO, List.of(fixture("django/sql/library.0002_book_isbn_author.sql"),
         fixture("django/sql/library.0003_review_and_constraints.sql")),
