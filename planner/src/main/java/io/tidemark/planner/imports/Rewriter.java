@@ -948,7 +948,7 @@ final class Rewriter {
    */
   private SqlStep sqlStep(Phase phase, String sql, boolean transactional, Set<String> creates, boolean joins) {
     Set<String> context = new HashSet<>();
-    for (String key : openTables()) {
+    for (String key : openTables) {
       context.add(key);
       context.add(key.substring(key.indexOf('.') + 1));
     }
@@ -962,10 +962,6 @@ final class Rewriter {
   /** The tables created in the sql step still open at the end of expand (set by the assembler before each statement). */
   void openTables(Set<String> tables) {
     openTables = Set.copyOf(tables);
-  }
-
-  private Set<String> openTables() {
-    return openTables;
   }
 
   private static boolean containsWord(Tokens t, String word) {

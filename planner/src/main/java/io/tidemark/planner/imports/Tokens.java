@@ -161,8 +161,4 @@ final class Tokens {
   int offset(int i) {
     return tokens.get(i).start();
   }
-
-  String source() {
-    return source;
-  }
 }
