@@ -1,5 +1,11 @@
 package io.tidemark.daemon.cli;
 
+import io.tidemark.config.ConfigException;
+import io.tidemark.config.ConfigLoader;
+import io.tidemark.config.TidemarkConfig;
+import io.tidemark.planner.PlanException;
+import io.tidemark.planner.Problem;
+import io.tidemark.planner.compile.PlanCompiler;
 import io.tidemark.planner.imports.Bookkeeping;
 import io.tidemark.planner.imports.ImportRequest;
 import io.tidemark.planner.imports.ImportResult;
@@ -8,6 +14,7 @@ import io.tidemark.planner.imports.ImportSources;
 import io.tidemark.planner.imports.Importer;
 import io.tidemark.planner.imports.SourceText;
 import io.tidemark.planner.imports.SourceTool;
+import io.tidemark.planner.plan.PlanParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -63,6 +70,10 @@ final class ImportCommand implements Callable<Integer> {
           + " the schema is what the tool's SQL leaves) or expand (when the new release runs the tool itself).")
   Bookkeeping bookkeeping;
 
+  @Option(names = {"-c", "--config"}, paramLabel = "CONF",
+      description = "The daemon config (tidemark.conf): the plan's database and group names are checked against it too.")
+  Path config;
+
   @Option(names = "--schema", paramLabel = "SQL", split = ",",
       description = "SQL that built the schema before these migrations (earlier migrations or pg_dump --schema-only),"
           + " read only for column types: a rename or a type change needs the column's current type.")
@@ -91,6 +102,14 @@ final class ImportCommand implements Callable<Integer> {
       return ExitCodes.FAILURE;
     }
     ImportResult result = Importer.run(new ImportRequest(from, id, databases, sources, bookkeeping, before));
+    List<Problem> configProblems;
+    try {
+      configProblems = checkAgainstConfig(result);
+    } catch (IOException e) {
+      err.println("tidemark import: --config: " + e.getMessage());
+      err.flush();
+      return ExitCodes.FAILURE;
+    }
     try {
       write(result.plan());
     } catch (IOException e) {
@@ -98,8 +117,31 @@ final class ImportCommand implements Callable<Integer> {
       err.flush();
       return ExitCodes.FAILURE;
     }
-    printReport(err, result);
-    return result.safe() ? ExitCodes.OK : ExitCodes.BAD_INPUT;
+    printReport(err, result, configProblems);
+    return result.safe() && configProblems.isEmpty() ? ExitCodes.OK : ExitCodes.BAD_INPUT;
+  }
+
+  /** With --config: the plan's database names resolved as {@code plan check --config} resolves them. */
+  private List<Problem> checkAgainstConfig(ImportResult result) throws IOException {
+    if (config == null || !result.problems().isEmpty()) {
+      return List.of();
+    }
+    if (!Files.isReadable(config)) {
+      throw new IOException("cannot read " + config);
+    }
+    TidemarkConfig cfg;
+    try {
+      cfg = ConfigLoader.load(config);
+    } catch (ConfigException e) {
+      return e.problems().stream().map(p -> new Problem(config.getFileName() + ":" + p.path(), p.code(), p.message()))
+          .toList();
+    }
+    try {
+      PlanCompiler.compile(PlanParser.parse(result.plan(), "imported plan", cfg), cfg);
+      return List.of();
+    } catch (PlanException e) {
+      return e.problems();
+    }
   }
 
   private List<SourceText> read() throws IOException {
@@ -133,7 +175,7 @@ final class ImportCommand implements Callable<Integer> {
     Files.writeString(output, plan, StandardCharsets.UTF_8);
   }
 
-  private static void printReport(PrintWriter err, ImportResult result) {
+  private static void printReport(PrintWriter err, ImportResult result, List<Problem> configProblems) {
     for (ReportEntry e : result.report()) {
       err.printf("%s: %s%n    -> %s: %s%n", e.location(), e.statement(), e.became(), e.reason());
     }
@@ -141,10 +183,11 @@ final class ImportCommand implements Callable<Integer> {
       err.printf("%nTo decide (%d):%n", result.decisions().size());
       result.decisions().forEach(d -> err.printf("  - %s%n", d));
     }
-    if (!result.problems().isEmpty()) {
-      err.printf("%nplan check refuses the plan (%d problem%s):%n", result.problems().size(),
-          result.problems().size() == 1 ? "" : "s");
-      result.problems().forEach(p -> err.printf("  %s: %s [%s]%n", p.path(), p.message(), p.code()));
+    List<Problem> problems = new ArrayList<>(result.problems());
+    problems.addAll(configProblems);
+    if (!problems.isEmpty()) {
+      err.printf("%nplan check refuses the plan (%d problem%s):%n", problems.size(), problems.size() == 1 ? "" : "s");
+      problems.forEach(p -> err.printf("  %s: %s [%s]%n", p.path(), p.message(), p.code()));
     } else {
       err.printf("%nplan check: ok%n");
     }

@@ -42,6 +42,18 @@ class ImportCommandTest {
   }
 
   @Test
+  void withConfigAnUnknownDatabaseNameIsRefused() {
+    String config = Path.of("../examples/tidemark.conf").toAbsolutePath().normalize().toString();
+    CliRun.Result ok = CliRun.run("import", "--from", "typeorm", "--id", "medusa", "--databases", "tenants",
+        "--config", config, FIXTURES.resolve("typeorm").toString());
+    assertThat(ok.code()).as(ok.err()).isZero();
+    CliRun.Result r = CliRun.run("import", "--from", "typeorm", "--id", "medusa", "--databases", "nosuchdb",
+        "--config", config, FIXTURES.resolve("typeorm").toString());
+    assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.err()).contains("nosuchdb");
+  }
+
+  @Test
   void planGoesToStdoutWithoutOutputFile() {
     CliRun.Result r = CliRun.run("import", "--from", "flyway", "--id", "bpdm-6-2", "--databases", "authdb",
         FIXTURES.resolve("flyway").toString());
