@@ -54,11 +54,19 @@ public final class Importer {
               "Alembic's history write: carried by the bookkeeping step"));
           continue;
         }
-        rewriter.openTables(assembler.openExpandTables());
-        Rewriter.Rewrite r = rewriter.rewrite(statement, source.text());
+        rewriter.openTables(assembler.joinableTables());
+        Rewriter.Rewrite first = rewriter.rewrite(statement, source.text());
+        Rewriter.Rewrite r = first;
+        String named = where + " (" + head + ")";
+        Optional<List<String>> joined = rewriter.joinedTable()
+            .flatMap(table -> assembler.join(first.pieces().get(0), table, named, where + ": " + head));
+        if (rewriter.joinedTable().isPresent() && joined.isEmpty()) {
+          rewriter.openTables(Set.of()); // cannot move before what came between: rewritten as on any table
+          r = rewriter.rewrite(statement, source.text());
+        }
+        List<String> conflicts = joined.isPresent() ? joined.get() : assembler.add(r.pieces(), named, where + ": " + head);
         String became = r.pieces().isEmpty() ? "dropped"
             : r.pieces().stream().map(Piece::became).collect(Collectors.joining(" + "));
-        List<String> conflicts = assembler.add(r.pieces(), where + " (" + head + ")", where + ": " + head);
         report.add(new ReportEntry(where, head, became, r.reason()));
         if (r.refused()) {
           decisions.add(where + ": " + head + ": " + r.reason() + findings(r));

@@ -27,14 +27,17 @@ final class PlanAssembler {
   private static final class Assembled {
     Step step;
     final List<String> comments = new ArrayList<>();
+    /** How many pieces were placed before this step was made: the ones after it ran later in the source. */
+    final int placedBefore;
 
-    Assembled(Step step) {
+    Assembled(Step step, int placedBefore) {
       this.step = step;
+      this.placedBefore = placedBefore;
     }
   }
 
-  /** A placed piece, for the order check. */
-  private record Placed(String where, Phase phase, Set<String> defines) {}
+  /** A placed piece, for the order check, and the step it went into. */
+  private record Placed(String where, Phase phase, Set<String> defines, Assembled step) {}
 
   private final Map<Phase, List<Assembled>> steps = new EnumMap<>(Phase.class);
   private final List<Placed> placed = new ArrayList<>();
@@ -45,13 +48,49 @@ final class PlanAssembler {
     }
   }
 
-  /** Tables created by the sql step that is last in expand, if it can still take statements. */
-  Set<String> openExpandTables() {
-    List<Assembled> expand = steps.get(Phase.EXPAND);
-    if (expand.isEmpty() || !(expand.get(expand.size() - 1).step instanceof SqlStep s) || !s.mergeable()) {
-      return Set.of();
+  /** Tables created by the sql steps of expand that can still take statements on them. */
+  Set<String> joinableTables() {
+    Set<String> tables = new HashSet<>();
+    for (Assembled a : steps.get(Phase.EXPAND)) {
+      if (a.step instanceof SqlStep s && s.mergeable()) {
+        tables.addAll(s.createsTables());
+      }
     }
-    return s.createsTables();
+    return tables;
+  }
+
+  /**
+   * Adds a statement on a table this import creates to the step that creates it, which moves it before the
+   * statements that came between. Refused (empty) when one of those creates, drops or renames something the
+   * statement touches; the caller then rewrites it as a statement on an existing table.
+   *
+   * @return the order conflicts it causes, as {@link #add}
+   */
+  Optional<List<String>> join(Piece piece, String table, String where, String comment) {
+    Assembled target = null;
+    for (Assembled a : steps.get(Phase.EXPAND)) {
+      if (a.step instanceof SqlStep s && s.mergeable() && s.createsTables().contains(table)) {
+        target = a;
+      }
+    }
+    if (target == null || !(piece.step() instanceof SqlStep joining)) {
+      return Optional.empty();
+    }
+    Set<String> touched = new HashSet<>(piece.defines());
+    touched.addAll(piece.needs());
+    for (Placed between : placed.subList(target.placedBefore, placed.size())) {
+      if (between.step() != target && between.defines().stream().anyMatch(touched::contains)) {
+        return Optional.empty();
+      }
+    }
+    List<String> conflicts = conflicts(piece, where);
+    SqlStep s = (SqlStep) target.step;
+    List<String> statements = new ArrayList<>(s.statements());
+    statements.addAll(joining.statements());
+    target.step = new SqlStep(statements, true, true, Optional.empty(), s.createsTables(), List.of());
+    target.comments.add(comment);
+    placed.add(new Placed(where, piece.phase(), piece.defines(), target));
+    return Optional.of(conflicts);
   }
 
   /**
@@ -61,21 +100,22 @@ final class PlanAssembler {
    */
   List<String> add(List<Piece> pieces, String where, String comment) {
     List<String> conflicts = new ArrayList<>();
+    List<Assembled> into = new ArrayList<>();
     boolean first = true;
     for (Piece piece : pieces) {
       conflicts.addAll(conflicts(piece, where));
-      place(piece.phase(), piece.step(), first ? comment : null);
+      into.add(place(piece.phase(), piece.step(), first ? comment : null));
       first = false;
     }
-    for (Piece piece : pieces) {
-      placed.add(new Placed(where, piece.phase(), piece.defines()));
+    for (int i = 0; i < pieces.size(); i++) {
+      placed.add(new Placed(where, pieces.get(i).phase(), pieces.get(i).defines(), into.get(i)));
     }
     return conflicts;
   }
 
   /** Adds a step that never joins another (the tool's bookkeeping) at the end of {@code phase}. */
   void addLast(Phase phase, Step step, String comment) {
-    Assembled a = new Assembled(step);
+    Assembled a = new Assembled(step, placed.size());
     a.comments.add(comment);
     steps.get(phase).add(a);
   }
@@ -99,7 +139,7 @@ final class PlanAssembler {
     return found;
   }
 
-  private void place(Phase phase, Step step, String comment) {
+  private Assembled place(Phase phase, Step step, String comment) {
     List<Assembled> list = steps.get(phase);
     if (step instanceof SqlStep s && s.mergeable() && !list.isEmpty()
         && list.get(list.size() - 1).step instanceof SqlStep last && last.mergeable()) {
@@ -107,17 +147,19 @@ final class PlanAssembler {
       statements.addAll(s.statements());
       Set<String> created = new HashSet<>(last.createsTables());
       created.addAll(s.createsTables());
-      list.get(list.size() - 1).step = new SqlStep(statements, true, true, Optional.empty(), created, List.of());
+      Assembled open = list.get(list.size() - 1);
+      open.step = new SqlStep(statements, true, true, Optional.empty(), created, List.of());
       if (comment != null) {
-        list.get(list.size() - 1).comments.add(comment);
+        open.comments.add(comment);
       }
-      return;
+      return open;
     }
-    Assembled a = new Assembled(step);
+    Assembled a = new Assembled(step, placed.size());
     if (comment != null) {
       a.comments.add(comment);
     }
     list.add(a);
+    return a;
   }
 
   boolean isEmpty() {

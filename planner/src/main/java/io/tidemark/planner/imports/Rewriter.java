@@ -45,8 +45,11 @@ final class Rewriter {
   private final Map<String, String> columnTypes = new HashMap<>();
   /** Tables (by {@link QName#key()}) a CREATE TABLE made in the sql step still open at the end of expand. */
   private Set<String> openTables = Set.of();
+  /** The new table the last statement's piece joins (its CREATE TABLE's step), if it does. */
+  private Optional<String> joined = Optional.empty();
 
   Rewrite rewrite(SqlStatement statement, String source) {
+    joined = Optional.empty();
     Tokens t = new Tokens(source, statement.tokens());
     String raw = statement.text();
     if (t.at("BEGIN") || t.at("START", "TRANSACTION") || t.at("COMMIT") || t.at("END") || t.at("ROLLBACK")) {
@@ -194,12 +197,13 @@ final class Rewriter {
     Set<String> defines = new HashSet<>();
     String indexSchema = name.flatMap(QName::schema).orElse(table.get().schemaOrDefault());
     name.ifPresent(n -> defines.add("index:" + indexSchema + "." + n.name()));
-    if (openTables.contains(table.get().key())) {
+    if (openTables.contains(table.get().key()) && !concurrently) {
+      joined = Optional.of(table.get().key());
       String rerunnable = !ifNotExists && name.isPresent() ? splice(raw, t, afterIndex + (concurrently ? 1 : 0),
           "IF NOT EXISTS ") : raw;
       return one(new Piece(Phase.EXPAND, sqlStep(Phase.EXPAND, rerunnable, true, Set.of(), true), "sql (expand)",
               defines, needs),
-          "an index on a table created just before: built with the table, which nothing uses yet");
+          "an index on a table this import creates: built in the step that creates the table, which nothing uses yet");
     }
     List<String> columns = new ArrayList<>();
     List<String> expressions = new ArrayList<>();
@@ -291,15 +295,22 @@ final class Rewriter {
     String prefix = t.text(0, t.pos());
     List<int[]> actions = t.splitCommas(t.pos(), t.size());
     if (openTables.contains(table.get().key()) && !(actions.size() == 1 && t.get(actions.get(0)[0]).isWord("RENAME"))) {
+      joined = Optional.of(table.get().key());
       Set<String> needs = new HashSet<>(Set.of("table:" + table.get().key()));
       for (int[] a : actions) {
         Tokens action = t.slice(a[0], a[1]);
-        referencedTable(action).ifPresent(r -> needs.add("table:" + r.key()));
+        referencedTable(action).ifPresent(r -> {
+          needs.add("table:" + r.key());
+          List<String> refColumns = parenNames(action); // the cursor is just past the referenced table's name
+          if (!refColumns.isEmpty()) {
+            needs.add("unique:" + r.key() + "(" + String.join(",", refColumns) + ")");
+          }
+        });
         addedColumn(action).ifPresent(c -> rememberType(table.get(), action, c));
       }
       return one(new Piece(Phase.EXPAND, sqlStep(Phase.EXPAND, raw, true, Set.of(), true), "sql (expand)", Set.of(),
               needs),
-          "on a table created just before: nothing uses it yet, so it joins the step that creates it");
+          "on a table this import creates: nothing uses it yet, so it joins the step that creates it");
     }
     List<Piece> pieces = new ArrayList<>();
     List<String> reasons = new ArrayList<>();
@@ -957,6 +968,11 @@ final class Rewriter {
         .toList();
     return new SqlStep(List.of(sql), transactional, joins && transactional && findings.isEmpty(), Optional.empty(),
         creates, lines);
+  }
+
+  /** The new table (by {@link QName#key()}) whose CREATE TABLE step the last statement's single piece joins. */
+  Optional<String> joinedTable() {
+    return joined;
   }
 
   /** The tables created in the sql step still open at the end of expand (set by the assembler before each statement). */

@@ -96,6 +96,30 @@ class RewriteRulesTest {
   }
 
   @Test
+  void statementsOnANewTableJoinItsStepEvenAfterOtherStatements() {
+    // Django's order for a new model: CREATE TABLE, other models' changes, then the new table's key and index.
+    Plan p = plan("CREATE TABLE \"review\" (\"id\" bigserial NOT NULL PRIMARY KEY, \"book_id\" bigint NOT NULL);\n"
+        + "CREATE INDEX \"book_title_idx\" ON \"book\" (\"title\");\n"
+        + "ALTER TABLE \"review\" ADD CONSTRAINT \"review_book_fk\" FOREIGN KEY (\"book_id\") REFERENCES \"book\" (\"id\")"
+        + " DEFERRABLE INITIALLY DEFERRED;\n"
+        + "CREATE INDEX \"review_book_idx\" ON \"review\" (\"book_id\");");
+    assertThat(p.expand()).hasSize(2);
+    assertThat(((Sql) p.expand().get(0)).statements()).hasSize(3)
+        .allSatisfy(st -> assertThat(st).contains("\"review\""));
+    assertThat(p.expand().get(1)).isInstanceOf(CreateIndex.class);
+    assertThat(p.contract()).isEmpty();
+  }
+
+  @Test
+  void aNewTablesStatementThatNeedsSomethingMadeInBetweenIsNotMovedBeforeIt() {
+    Plan p = plan("CREATE TABLE \"review\" (\"id\" bigint PRIMARY KEY, \"book_code\" text NOT NULL);\n"
+        + "CREATE UNIQUE INDEX \"book_code_key\" ON \"book\" (\"code\");\n"
+        + "ALTER TABLE \"review\" ADD CONSTRAINT \"review_book_fk\" FOREIGN KEY (\"book_code\") REFERENCES \"book\" (\"code\");");
+    assertThat(((Sql) p.expand().get(0)).statements()).hasSize(1);
+    assertThat(p.contract()).singleElement().isInstanceOf(AddForeignKey.class);
+  }
+
+  @Test
   void foreignKeyBecomesAddForeignKeyInContract() {
     Plan p = plan("ALTER TABLE orders ADD CONSTRAINT fk_orders_customer /* alembic */ FOREIGN KEY(customer_id)"
         + " REFERENCES shop.customer (id) ON DELETE CASCADE;");
