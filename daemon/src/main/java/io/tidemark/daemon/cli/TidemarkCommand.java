@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Online expand -> migrate -> contract schema and data changes across many PostgreSQL databases.",
-    subcommands = {RunCommand.class, PlanCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RunCommand.class, PlanCommand.class, ImportCommand.class, CommandLine.HelpCommand.class},
     footer = {
         "",
         "Examples:",

@@ -1,0 +1,1 @@
+ALTER TABLE "discount" ADD "valid_duration" character varying;

@@ -1,0 +1,1 @@
+ALTER TABLE "order" ADD "external_id" character varying;
