@@ -150,6 +150,11 @@ public final class PlanOperations {
     return PlanStore.plans(state);
   }
 
+  /** The paged and aggregate reads that stay cheap at fleet size. */
+  public PlanQueries queries() {
+    return new PlanQueries(state);
+  }
+
   /** The plan's events after {@code afterId}, oldest first, at most {@code limit}. */
   public Future<List<EventRecord>> events(String planId, long afterId, int limit) {
     return EventLog.read(state, planId, afterId, limit);

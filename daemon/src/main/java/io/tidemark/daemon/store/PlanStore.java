@@ -64,7 +64,7 @@ public final class PlanStore {
     return out;
   }
 
-  private static PlanRecord plan(Row r) {
+  static PlanRecord plan(Row r) {
     Long rate = r.getLong("max_rows_per_second");
     return new PlanRecord(
         r.getString("id"),
@@ -83,7 +83,7 @@ public final class PlanStore {
         r.getOffsetDateTime("updated_at"));
   }
 
-  private static DatabaseRecord database(Row r) {
+  static DatabaseRecord database(Row r) {
     return new DatabaseRecord(
         r.getString("plan_id"),
         r.getString("database"),
@@ -96,7 +96,7 @@ public final class PlanStore {
         r.getOffsetDateTime("updated_at"));
   }
 
-  private static StepRecord step(Row r) {
+  static StepRecord step(Row r) {
     return new StepRecord(
         r.getString("plan_id"),
         r.getString("database"),
