@@ -17,6 +17,7 @@ import java.util.Set;
  */
 final class SettingsReader {
   private static final Set<String> LOG_FORMATS = Set.of("text", "json");
+  private static final int MAX_RETENTION_BATCH = 100_000;
 
   private final Node tidemark;
   private final Map<String, String> env;
@@ -70,6 +71,21 @@ final class SettingsReader {
     }
     return new DaemonSettings(instanceId.isEmpty() ? defaultInstanceId() : instanceId, lease, heartbeat, poll,
         shutdown, format == null ? null : format.toLowerCase(Locale.ROOT));
+  }
+
+  /** {@code retention}: durations of 0 keep that history forever; the interval and batch size positive. */
+  RetentionSettings retention() {
+    Node retention = tidemark.get("retention");
+    Duration events = retention.get("events").nonNegativeDuration();
+    Duration plans = retention.get("ended-plans").nonNegativeDuration();
+    Duration interval = retention.get("interval").positiveDuration();
+    Node batchNode = retention.get("batch-size");
+    Integer batch = batchNode.positiveInt();
+    if (batch != null && batch > MAX_RETENTION_BATCH) {
+      batchNode.error("too-large", "must be at most " + MAX_RETENTION_BATCH
+          + " (each run deletes in one transaction; a smaller batch keeps it short)");
+    }
+    return new RetentionSettings(events, plans, interval, batch == null ? 0 : batch);
   }
 
   /** Whether {@code text} is an absolute http or https URL with a host. Never echoed: it may hold a token. */

@@ -21,7 +21,16 @@ public record TidemarkConfig(
     Defaults defaults,
     DaemonSettings daemon,
     List<HookConfig> hooks,
-    List<ConfigProblem> warnings) {
+    List<ConfigProblem> warnings,
+    RetentionSettings retention) {
+
+  /** A configuration with the default {@link RetentionSettings}. */
+  public TidemarkConfig(String stateDatabase, HttpSettings http, List<AuthToken> tokens,
+      Map<String, DatabaseConfig> databases, Map<String, List<String>> groups, Map<String, ServerConfig> servers,
+      Defaults defaults, DaemonSettings daemon, List<HookConfig> hooks, List<ConfigProblem> warnings) {
+    this(stateDatabase, http, tokens, databases, groups, servers, defaults, daemon, hooks, warnings,
+        RetentionSettings.DEFAULT);
+  }
 
   public TidemarkConfig {
     tokens = List.copyOf(tokens);

@@ -8,6 +8,7 @@ import io.tidemark.daemon.hooks.Hooks;
 import io.tidemark.daemon.metrics.MeteredStepRunner;
 import io.tidemark.daemon.metrics.TidemarkMetrics;
 import io.tidemark.daemon.ops.PlanOperations;
+import io.tidemark.daemon.ops.Retention;
 import io.tidemark.backfill.CommittedBatch;
 import io.tidemark.backfill.BackfillProgress;
 import io.tidemark.backfill.ServerBudget;
@@ -50,6 +51,7 @@ public final class Daemon {
   private final String runnerDeployment;
   private final TidemarkConfig config;
   private final TidemarkMetrics metrics;
+  private final Retention retention;
   private ApiServer api;
 
   private Daemon(Vertx vertx, Pool state, PlanOperations operations, EngineBackfillRunner backfills,
@@ -61,6 +63,7 @@ public final class Daemon {
     this.runnerDeployment = runnerDeployment;
     this.config = config;
     this.metrics = metrics;
+    this.retention = new Retention(vertx, state, config.retention());
   }
 
   /**
@@ -151,6 +154,7 @@ public final class Daemon {
 
   private Future<Daemon> startApi() {
     metrics.exportStates(vertx, operations, config.daemon().pollInterval());
+    retention.start();
     return ApiServer.start(vertx, config, operations, state, metrics, this::versions).map(a -> {
       api = a;
       return this;
@@ -161,6 +165,7 @@ public final class Daemon {
   public Future<Void> stop() {
     LOG.info("daemon {} stopping", config.daemon().instanceId());
     Promise<Void> stopped = Promise.promise();
+    retention.stop();
     api.close().recover(e -> Future.succeededFuture())
         .andThen(v -> metrics.close())
         .compose(v -> vertx.undeploy(runnerDeployment))
