@@ -21,6 +21,7 @@ import io.tidemark.backfill.CommittedBatch;
 import io.tidemark.daemon.ops.PlanOperations;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -166,11 +167,14 @@ public final class TidemarkMetrics implements AutoCloseable {
         .tags("plan", plan, "database", database, "step", step).register(registry);
   }
 
-  /** A step whose index build was reported completed: its ratio is 1 (the last poll may have seen less). */
+  /**
+   * A DDL step completed on a database: its attempt counters and index-build gauge are removed, so a fleet's
+   * finished steps leave no per-database series behind (the event log keeps every attempt).
+   */
   void stepCompleted(String plan, String database, String step) {
-    IndexProgress holder = indexes.get(plan + "\0" + database + "\0" + step);
-    if (holder != null) {
-      holder.ratio = 1.0;
+    indexes.remove(plan + "\0" + database + "\0" + step);
+    for (String name : List.of("tidemark.ddl.attempts", "tidemark.ddl.lock.timeouts", "tidemark.index.build.progress.ratio")) {
+      registry.find(name).tags("plan", plan, "database", database, "step", step).meters().forEach(registry::remove);
     }
   }
 

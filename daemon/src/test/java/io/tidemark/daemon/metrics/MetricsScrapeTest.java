@@ -131,12 +131,19 @@ class MetricsScrapeTest {
       metrics.backfill("p1", "apidb", "users").batch(5, Duration.ofMillis(20));
       metrics.ddlAttempt("p1", "apidb", "expand[0]/add", false);
       metrics.indexBuild("p1", "apidb", "expand[1]/idx", 0.5);
+      metrics.ddlAttempt("p1", "authdb", "expand[1]/idx", false);
+      metrics.indexBuild("p1", "authdb", "expand[1]/idx", 0.9);
+      metrics.stepCompleted("p1", "authdb", "expand[1]/idx");
 
       PrometheusText ended = PrometheusText.parse(metrics.scrape());
       assertThat(ended.samples(MetricNames.BACKFILL_ROWS_TOTAL)).extracting(s -> s.labels().get("database"))
           .containsExactly("apidb");
       assertThat(metrics.backfills("p1")).filteredOn(b -> b.database().equals("authdb"))
           .extracting(BackfillMeter.Snapshot::ratio).containsExactly(1.0);
+      assertThat(ended.samples(MetricNames.DDL_ATTEMPTS_TOTAL)).extracting(s -> s.labels().get("database"))
+          .as("the completed step's counters are gone").containsExactly("apidb");
+      assertThat(ended.samples(MetricNames.INDEX_BUILD_PROGRESS_RATIO)).extracting(s -> s.labels().get("database"))
+          .containsExactly("apidb");
 
       metrics.forgetPlan("p1");
 
