@@ -1,6 +1,7 @@
 package io.tidemark.config;
 
 import com.typesafe.config.ConfigValueType;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,7 +18,8 @@ import java.util.regex.Pattern;
  * mentioning that database into an error.
  */
 final class FleetReader {
-  static final Set<String> DATABASE_KEYS = Set.of("url", "user", "password", "server", "pool-size");
+  static final Set<String> DATABASE_KEYS = Set.of("url", "user", "password", "server", "pool-size",
+      "idle-in-transaction-timeout");
   static final Set<String> SERVER_KEYS = Set.of("max-concurrent-backfills");
 
   /** Names appear in plans, URLs of the API and metric labels: keep them to one plain word. */
@@ -37,7 +39,9 @@ final class FleetReader {
   }
 
   Fleet read() {
-    Integer defaultPool = tidemark.get("database-defaults").get("pool-size").positiveInt();
+    Node databaseDefaults = tidemark.get("database-defaults");
+    Integer defaultPool = databaseDefaults.get("pool-size").positiveInt();
+    Duration defaultIdle = databaseDefaults.get("idle-in-transaction-timeout").positiveDuration();
     Integer defaultBudget = tidemark.get("server-defaults").get("max-concurrent-backfills").positiveInt();
     Node databasesNode = tidemark.get("databases");
     Map<String, Node> databaseNodes = databasesNode.entries("an object of databases by name");
@@ -47,7 +51,7 @@ final class FleetReader {
     }
     Map<String, DatabaseConfig> databases = new LinkedHashMap<>();
     databaseNodes.forEach((name, node) -> {
-      DatabaseConfig db = database(name, node, defaultPool);
+      DatabaseConfig db = database(name, node, defaultPool, defaultIdle);
       if (db != null) {
         databases.put(name, db);
       }
@@ -73,7 +77,7 @@ final class FleetReader {
     return NAME.matcher(name).matches() ? "'" + name + "'" : "this name";
   }
 
-  private DatabaseConfig database(String name, Node node, Integer defaultPool) {
+  private DatabaseConfig database(String name, Node node, Integer defaultPool, Duration defaultIdle) {
     validName(node, name, "database");
     if (!node.isObject("a database: { url = \"postgresql://user@host:5432/database\" }")) {
       return null;
@@ -87,6 +91,8 @@ final class FleetReader {
     String server = node.get("server").optionalString();
     Node poolNode = node.get("pool-size");
     Integer pool = poolNode.isSet() ? poolNode.positiveInt() : defaultPool;
+    Node idleNode = node.get("idle-in-transaction-timeout");
+    Duration idle = idleNode.isSet() ? idleNode.positiveDuration() : defaultIdle;
     if (url == null) {
       return null;
     }
@@ -98,7 +104,7 @@ final class FleetReader {
     }
     String effectiveServer = server.isEmpty() ? hostPort(url) : server;
     return new DatabaseConfig(name, url.url(), url.host(), url.port(), url.database(), effectiveUser, secret,
-        effectiveServer, pool == null ? 0 : pool, url.sslMode());
+        effectiveServer, pool == null ? 0 : pool, url.sslMode(), idle == null ? Duration.ZERO : idle);
   }
 
   /**

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
+  private static final Duration MINUTE = Duration.ofMinutes(1);
+
   /** The example of SPEC §3, verbatim. */
   static final String SPEC_EXAMPLE = """
       tidemark {
@@ -64,12 +66,12 @@ class ConfigLoaderTest {
 
     assertThat(config.databases().keySet()).containsExactly("authdb", "apidb", "admindb");
     assertThat(config.database("authdb")).isEqualTo(new DatabaseConfig("authdb", "postgresql://app@db1:5432/authdb",
-        "db1", 5432, "authdb", "app", Secret.of("auth-pw-1"), "db1", 4, "prefer"));
+        "db1", 5432, "authdb", "app", Secret.of("auth-pw-1"), "db1", 4, "prefer", MINUTE));
     assertThat(config.database("apidb")).isEqualTo(new DatabaseConfig("apidb", "postgresql://app@db1:5432/apidb",
-        "db1", 5432, "apidb", "app", Secret.of("api-pw-2"), "db1", 4, "prefer"));
+        "db1", 5432, "apidb", "app", Secret.of("api-pw-2"), "db1", 4, "prefer", MINUTE));
     assertThat(config.database("admindb")).isEqualTo(new DatabaseConfig("admindb",
         "postgresql://app@db2:5432/admindb", "db2", 5432, "admindb", "app", Secret.of("admin-pw-3"), "db2", 4,
-        "prefer"));
+        "prefer", MINUTE));
 
     assertThat(config.groups()).containsExactly(Map.entry("tenants", List.of("authdb", "apidb")));
     assertThat(config.servers()).containsExactly(
@@ -95,7 +97,7 @@ class ConfigLoaderTest {
     assertThat(config.http()).isEqualTo(new HttpSettings("127.0.0.1", 7654, 1_048_576));
     assertThat(config.tokens()).isEmpty();
     assertThat(config.database("appdb")).isEqualTo(new DatabaseConfig("appdb", "postgresql://app@localhost/appdb",
-        "localhost", 5432, "appdb", "app", Secret.empty(), "localhost:5432", 4, "prefer"));
+        "localhost", 5432, "appdb", "app", Secret.empty(), "localhost:5432", 4, "prefer", MINUTE));
     assertThat(config.groups()).isEmpty();
     assertThat(config.servers()).containsExactly(Map.entry("localhost:5432", new ServerConfig("localhost:5432", 1)));
     assertThat(config.defaults()).isEqualTo(new Defaults(
@@ -116,12 +118,14 @@ class ConfigLoaderTest {
     TidemarkConfig config = ConfigLoader.parse("""
         tidemark {
           state-database = b
-          http { host = "0.0.0.0", port = 0, max-body-size = 512KiB }
+          http { host = "0.0.0.0", port = 0, max-body-size = 512KiB, idle-timeout = 5s, request-read-timeout = 2s,
+                 max-connections = 10, plan-intake-timeout = 3s, allowed-hosts = ["Tidemark.Example.com", "[::1]"],
+                 metrics-require-token = true }
           databases {
-            a { url = "postgresql://app@h1/a", pool-size = 2 }
+            a { url = "postgresql://app@h1/a", pool-size = 2, idle-in-transaction-timeout = 5s }
             b { url = "postgresql://app@h2:6432/b" }
           }
-          database-defaults.pool-size = 7
+          database-defaults { pool-size = 7, idle-in-transaction-timeout = 2m }
           server-defaults.max-concurrent-backfills = 3
           hook-defaults.timeout = 3s
           defaults {
@@ -142,9 +146,12 @@ class ConfigLoaderTest {
         """, Map.of());
 
     assertThat(config.stateDatabase()).isEqualTo("b");
-    assertThat(config.http()).isEqualTo(new HttpSettings("0.0.0.0", 0, 512 * 1024));
+    assertThat(config.http()).isEqualTo(new HttpSettings("0.0.0.0", 0, 512 * 1024, Duration.ofSeconds(5),
+        Duration.ofSeconds(2), 10, Duration.ofSeconds(3), List.of("tidemark.example.com", "[::1]"), true));
     assertThat(config.database("a").poolSize()).isEqualTo(2);
     assertThat(config.database("b").poolSize()).isEqualTo(7);
+    assertThat(config.database("a").idleInTransactionTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.database("b").idleInTransactionTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(config.database("b").port()).isEqualTo(6432);
     assertThat(config.servers()).containsExactly(
         Map.entry("h1:5432", new ServerConfig("h1:5432", 3)), Map.entry("h2:6432", new ServerConfig("h2:6432", 3)));

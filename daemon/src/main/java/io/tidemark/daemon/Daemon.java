@@ -1,12 +1,12 @@
 package io.tidemark.daemon;
 
-import io.tidemark.backfill.db.PgConnections;
 import io.tidemark.config.DatabaseConfig;
 import io.tidemark.config.TidemarkConfig;
 import io.tidemark.daemon.api.ApiServer;
 import io.tidemark.daemon.hooks.Hooks;
 import io.tidemark.daemon.metrics.MeteredStepRunner;
 import io.tidemark.daemon.metrics.TidemarkMetrics;
+import io.tidemark.daemon.ops.DatabaseVersions;
 import io.tidemark.daemon.ops.PlanOperations;
 import io.tidemark.daemon.ops.Retention;
 import io.tidemark.backfill.CommittedBatch;
@@ -19,9 +19,9 @@ import io.tidemark.daemon.runner.ExecutorDdlRunner;
 import io.tidemark.daemon.runner.PlanRunner;
 import io.tidemark.daemon.runner.StepRouter;
 import io.tidemark.daemon.runner.StepRunner;
-import io.tidemark.daemon.store.AppliedPlan;
 import io.tidemark.daemon.store.ControlSchema;
 import io.tidemark.daemon.store.TargetRecords;
+import io.tidemark.pg.PgConnections;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -32,6 +32,7 @@ import io.vertx.sqlclient.PoolOptions;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +94,8 @@ public final class Daemon {
         new Preflight(vertx));
     PlanOperations ops = new PlanOperations(state, runner::nudge);
     Promise<Daemon> started = Promise.promise();
-    ControlSchema.migrate(state)
+    PgConnections.verify(state, config.database(config.stateDatabase()))
+        .compose(v -> ControlSchema.migrate(state))
         .compose(found -> vertx.deployVerticle(runner))
         .map(id -> new Daemon(vertx, state, ops, backfills, id, config, metrics))
         .compose(Daemon::startApi)
@@ -121,13 +123,10 @@ public final class Daemon {
 
   private Future<DatabaseVersions> versions(DatabaseConfig db) {
     return PgConnection.connect(vertx, PgConnections.options(db, "tidemark/versions"))
-        .compose(conn -> TargetRecords.read(conn).eventually(conn::close))
+        .compose(conn -> PgConnections.verify(conn, db).compose(v -> TargetRecords.read(conn)).eventually(conn::close))
         .map(applied -> new DatabaseVersions(db.name(), applied, Optional.empty()))
         .otherwise(e -> new DatabaseVersions(db.name(), List.of(), Optional.of(String.valueOf(e.getMessage()))));
   }
-
-  /** What {@link #versions()} found on one database. */
-  public record DatabaseVersions(String database, List<AppliedPlan> applied, Optional<String> error) {}
 
   /** The operator API over this daemon's state database. */
   public PlanOperations operations() {
@@ -166,15 +165,30 @@ public final class Daemon {
     LOG.info("daemon {} stopping", config.daemon().instanceId());
     Promise<Void> stopped = Promise.promise();
     retention.stop();
-    api.close().recover(e -> Future.succeededFuture())
+    stopping("close the API", api::close)
         .andThen(v -> metrics.close())
-        .compose(v -> vertx.undeploy(runnerDeployment))
-        .recover(e -> Future.succeededFuture())
-        .compose(v -> backfills.close())
-        .recover(e -> Future.succeededFuture())
-        .compose(v -> state.close())
+        .compose(v -> stopping("stop the plan runner", () -> vertx.undeploy(runnerDeployment)))
+        .compose(v -> stopping("stop the backfills", backfills::close))
+        .compose(v -> stopping("close the state database pool", state::close))
         .onComplete(ar -> closeOffLoop(vertx).onComplete(stopped));
     return stopped.future();
+  }
+
+  /**
+   * One step of {@link #stop}: a step that fails is logged once at WARN with its cause, and the stop goes
+   * on with the next step (a half-stopped daemon would be worse than one that skipped a step).
+   */
+  private Future<Void> stopping(String what, Supplier<Future<Void>> step) {
+    Future<Void> done;
+    try {
+      done = step.get();
+    } catch (RuntimeException e) {
+      done = Future.failedFuture(e);
+    }
+    return done.recover(e -> {
+      LOG.warn("daemon {} stopping: could not {}; going on with the stop", config.daemon().instanceId(), what, e);
+      return Future.succeededFuture();
+    });
   }
 
   /**

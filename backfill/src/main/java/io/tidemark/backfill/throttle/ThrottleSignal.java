@@ -11,7 +11,9 @@ public enum ThrottleSignal {
   ACTIVE_SESSIONS("active-sessions"),
   HTTP_CHECK("http-check"),
   FLAG_FILE("flag-file"),
-  OPERATOR("operator");
+  OPERATOR("operator"),
+  /** The throttle check itself failed (a bug, not a signal): batches are held until it succeeds. */
+  CHECK_FAILED("check-failed");
 
   private final String label;
 

@@ -1,5 +1,8 @@
 package io.tidemark.daemon.exec;
 
+import io.tidemark.pg.Failures;
+import io.tidemark.pg.PgConnections;
+import io.tidemark.pg.SessionRefusedException;
 import io.tidemark.planner.CompiledPlan;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,13 +37,27 @@ public final class Preflight {
     PgConnectOptions named = new PgConnectOptions(options);
     named.setProperties(new java.util.HashMap<>(options.getProperties()));
     named.addProperty("application_name", "tidemark/" + plan.id() + "/preflight");
+    String server = options.getHost() + ":" + options.getPort();
     return PgConnection.connect(vertx, named).transform(connected -> connected.succeeded()
-        ? new PreflightRun(connected.result(), plan, database).run().eventually(connected.result()::close)
+        ? checked(connected.result(), plan, database, server).eventually(connected.result()::close)
         : Future.succeededFuture(unreachable(database, connected.cause())));
   }
 
+  /** Only on a session with the settings every Tidemark session must have ({@link PgConnections#verify}). */
+  private static Future<PreflightReport> checked(PgConnection conn, CompiledPlan plan, String database, String server) {
+    return PgConnections.verify(conn, server).transform(verified -> verified.succeeded()
+        ? new PreflightRun(conn, plan, database).run()
+        : Future.succeededFuture(refused(database, verified.cause())));
+  }
+
+  private static PreflightReport refused(String database, Throwable error) {
+    String code = error instanceof SessionRefusedException ? "session-refused" : "check-failed";
+    return new PreflightReport(database, 0, "", List.of(new PreflightProblem(Optional.empty(), code,
+        Failures.message(error).orElse(""))));
+  }
+
   private static PreflightReport unreachable(String database, Throwable error) {
-    String message = "cannot connect to " + database + ": " + FailureKind.message(error).orElse("");
+    String message = "cannot connect to " + database + ": " + Failures.message(error).orElse("");
     return new PreflightReport(database, 0, "", List.of(new PreflightProblem(Optional.empty(), "unreachable", message)));
   }
 }

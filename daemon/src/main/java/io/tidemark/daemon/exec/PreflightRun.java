@@ -6,6 +6,7 @@ import io.tidemark.daemon.exec.StepTargets.Name;
 import io.tidemark.daemon.exec.StepTargets.NewColumn;
 import io.tidemark.daemon.exec.StepTargets.NewConstraint;
 import io.tidemark.daemon.exec.StepTargets.NewIndex;
+import io.tidemark.pg.Failures;
 import io.tidemark.planner.CompiledPlan;
 import io.tidemark.planner.CompiledStep;
 import io.tidemark.planner.Phase;
@@ -112,7 +113,7 @@ final class PreflightRun {
         .compose(v -> sequence(steps(), this::checkStep))
         .compose(v -> FunctionPolicyCheck.check(conn, steps()).map(problems::addAll).<Void>mapEmpty())
         .recover(error -> problem(Optional.empty(), "check-failed", "preflight query failed: "
-            + FailureKind.message(error).orElse("")))
+            + Failures.message(error).orElse("")))
         .map(v -> new PreflightReport(database, versionNum, user, problems));
   }
 

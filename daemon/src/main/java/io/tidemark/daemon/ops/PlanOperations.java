@@ -1,6 +1,5 @@
 package io.tidemark.daemon.ops;
 
-import io.tidemark.backfill.db.SqlStates;
 import io.tidemark.daemon.store.DatabaseRecord;
 import io.tidemark.daemon.store.DatabaseState;
 import io.tidemark.daemon.store.EventLog;
@@ -11,6 +10,7 @@ import io.tidemark.daemon.store.PlanRecord;
 import io.tidemark.daemon.store.PlanState;
 import io.tidemark.daemon.store.PlanStore;
 import io.tidemark.daemon.store.RunPhase;
+import io.tidemark.pg.SqlStates;
 import io.tidemark.planner.CompiledPlan;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;

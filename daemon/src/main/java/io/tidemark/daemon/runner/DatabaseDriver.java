@@ -17,6 +17,7 @@ import io.tidemark.daemon.store.RunPhase;
 import io.tidemark.daemon.store.StepRecord;
 import io.tidemark.daemon.store.StepState;
 import io.tidemark.daemon.store.TargetRecords;
+import io.tidemark.pg.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -161,7 +162,7 @@ final class DatabaseDriver {
       if (stop.requested()) {
         return Future.succeededFuture(Optional.of(lost ? End.LOST : End.STOPPED));
       }
-      Duration wait = Faults.backoff(attempt, defaults.ddl().backoffMin(), defaults.ddl().backoffMax());
+      Duration wait = Backoff.of(defaults.ddl()).delayAfter(attempt);
       return EventLog.appendFenced(state, fence, work(k.key(), "step-retry", String.valueOf(e.getMessage()))
               .withOutcome("retry", sqlState, "attempt " + attempt + ": " + e.getMessage()))
           .compose(v -> vertx.timer(wait.toMillis()))
@@ -243,7 +244,7 @@ final class DatabaseDriver {
       try (WorkLog w = WorkLog.of(plan.id(), fence.database())) {
         LOG.info("plan {} database {}: {} failed ({}), retrying", plan.id(), fence.database(), what, e.toString());
       }
-      Duration wait = Faults.backoff(attempt, defaults.ddl().backoffMin(), defaults.ddl().backoffMax());
+      Duration wait = Backoff.of(defaults.ddl()).delayAfter(attempt);
       return vertx.timer(wait.toMillis()).compose(v -> retrying(what, action, attempt + 1));
     });
   }

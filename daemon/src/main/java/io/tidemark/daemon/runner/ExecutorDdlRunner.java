@@ -1,10 +1,10 @@
 package io.tidemark.daemon.runner;
 
-import io.tidemark.backfill.db.PgConnections;
 import io.tidemark.daemon.exec.AttemptRecord;
 import io.tidemark.daemon.exec.ExecutionContext;
 import io.tidemark.daemon.exec.StepExecutor;
 import io.tidemark.daemon.exec.StepResult;
+import io.tidemark.pg.PgConnections;
 import io.tidemark.planner.CompiledStep;
 import io.vertx.core.Future;
 import java.util.Locale;

@@ -1,6 +1,5 @@
 package io.tidemark.daemon.runner;
 
-import io.tidemark.backfill.db.PgConnections;
 import io.tidemark.config.TidemarkConfig;
 import io.tidemark.daemon.exec.Preflight;
 import io.tidemark.daemon.exec.PreflightReport;
@@ -15,6 +14,7 @@ import io.tidemark.daemon.store.PlanRecord;
 import io.tidemark.daemon.store.PlanState;
 import io.tidemark.daemon.store.PlanStore;
 import io.tidemark.daemon.store.RunPhase;
+import io.tidemark.pg.PgConnections;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgBuilder;

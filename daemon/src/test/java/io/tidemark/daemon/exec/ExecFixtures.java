@@ -1,9 +1,9 @@
 package io.tidemark.daemon.exec;
 
-import io.tidemark.backfill.db.PgConnections;
 import io.tidemark.config.DatabaseConfig;
 import io.tidemark.config.DdlSettings;
 import io.tidemark.config.Secret;
+import io.tidemark.pg.PgConnections;
 import io.tidemark.planner.CompiledPlan;
 import io.tidemark.planner.CompiledStep;
 import io.tidemark.planner.Phase;
@@ -30,7 +30,7 @@ final class ExecFixtures {
     var server = db.server();
     DatabaseConfig config = new DatabaseConfig(db.name(), db.url(), server.host(), server.port(), db.name(),
         server.user(), server.password() == null ? Secret.empty() : Secret.of(server.password()),
-        server.host() + ":" + server.port(), 2, "");
+        server.host() + ":" + server.port(), 2, "", Duration.ofMinutes(1));
     return PgConnections.options(config, "tidemark/test");
   }
 

@@ -1,4 +1,4 @@
-package io.tidemark.backfill.db;
+package io.tidemark.pg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.tidemark.backfill.db;
+package io.tidemark.pg;
 
 import io.vertx.pgclient.PgException;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.tidemark.backfill.db;
+package io.tidemark.pg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,12 +6,13 @@ import io.tidemark.config.DatabaseConfig;
 import io.tidemark.config.Secret;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class PgConnectionsTest {
   private static DatabaseConfig db(String sslMode) {
     return new DatabaseConfig("apidb", "postgresql://app@db1:5432/apidb", "db1", 5432, "apidb", "app",
-        Secret.of("hunter2"), "db1", 4, sslMode);
+        Secret.of("hunter2"), "db1", 4, sslMode, Duration.ofSeconds(90));
   }
 
   @Test
@@ -32,6 +33,13 @@ class PgConnectionsTest {
     PgConnectOptions full = PgConnections.options(db("VERIFY-FULL"), "x");
     assertThat(full.getSslMode()).isEqualTo(SslMode.VERIFY_FULL);
     assertThat(full.getSslOptions().getHostnameVerificationAlgorithm()).isEqualTo("HTTPS");
+  }
+
+  @Test
+  void everySessionStartsWithConformingStringsAndTheDatabasesIdleInTransactionTimeout() {
+    PgConnectOptions o = PgConnections.options(db("disable"), "tidemark/control");
+    assertThat(o.getProperties()).containsEntry("standard_conforming_strings", "on")
+        .containsEntry("idle_in_transaction_session_timeout", "90000");
   }
 
   @Test
