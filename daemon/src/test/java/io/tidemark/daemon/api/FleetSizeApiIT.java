@@ -5,42 +5,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tidemark.config.ConfigLoader;
 import io.tidemark.config.TidemarkConfig;
 import io.tidemark.daemon.Fixtures;
 import io.tidemark.daemon.Fleet;
-import io.tidemark.daemon.TestPlans;
+import io.tidemark.daemon.ThousandDatabasePlan;
 import io.tidemark.daemon.cli.CliRun;
 import io.tidemark.daemon.metrics.BackfillMeter;
 import io.tidemark.daemon.metrics.TidemarkMetrics;
 import io.tidemark.daemon.ops.PlanOperations;
 import io.tidemark.daemon.store.ControlSchema;
-import io.tidemark.planner.CompiledPlan;
 import io.tidemark.testkit.FreshDatabaseExtension;
 import io.tidemark.testkit.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The API and CLI over a 1,000-database plan, as the control store records it mid-migrate: 100 databases
- * done, 10 running (one waiting for its server's budget), one paused, 5 failed, the rest pending. No target
- * database is ever connected: the plan is stored, its rows set by SQL, and only the API reads them.
+ * The API and CLI over a 1,000-database plan mid-migrate ({@link ThousandDatabasePlan}), one running
+ * database's backfill waiting for its server's budget. No target database is ever connected.
  */
 @ExtendWith(FreshDatabaseExtension.class)
 class FleetSizeApiIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int DATABASES = 1000;
-  private static final String BIG = "fleet-1000";
-  private static final List<String> NAMES = IntStream.range(0, DATABASES)
-      .mapToObj(i -> String.format("tenant_%04d", i)).toList();
+  private static final int DATABASES = ThousandDatabasePlan.DATABASES;
+  private static final String BIG = ThousandDatabasePlan.ID;
 
   private final Vertx vertx = Vertx.vertx();
   private final TidemarkMetrics metrics = new TidemarkMetrics();
@@ -52,29 +45,9 @@ class FleetSizeApiIT {
   void start(TestDatabase db) {
     state = Fixtures.pool(vertx, "state", db);
     Fleet.get(ControlSchema.migrate(state));
-    String dbs = NAMES.stream().map(n -> n + " { url = \"postgresql://app@127.0.0.1:5432/" + n + "\" }")
-        .collect(Collectors.joining("\n"));
-    TidemarkConfig config = ApiFixture.withTokens(ConfigLoader.parse("tidemark { databases { " + dbs + " } }"),
-        ApiFixture.TOKENS, 1 << 20);
+    TidemarkConfig config = ThousandDatabasePlan.config(ApiFixture.TOKENS);
     PlanOperations ops = new PlanOperations(state, id -> { });
-    for (String id : List.of("small-a", "small-b")) {
-      submit(ops, TestPlans.users(id, NAMES.subList(0, 2), 0, 1, CompiledPlan.Approval.AUTO, 100));
-    }
-    submit(ops, TestPlans.users(BIG, NAMES, 1, 50, CompiledPlan.Approval.REQUIRED, 100));
-    db.execute(
-        "UPDATE tidemark.plans SET created_at = now() - interval '1 hour' WHERE id = 'small-a'",
-        "UPDATE tidemark.plans SET created_at = now() - interval '50 minutes' WHERE id = 'small-b'",
-        "UPDATE tidemark.plans SET state = 'migrating', phase = 'migrate', created_at = now() - interval '10 minutes'"
-            + " WHERE id = '" + BIG + "'",
-        "UPDATE tidemark.plan_databases SET phase = 'migrate', state = 'done' WHERE plan_id = '" + BIG
-            + "' AND position < 100",
-        "UPDATE tidemark.plan_databases SET phase = 'migrate', state = 'running', current_step = 'migrate[0]/backfill',"
-            + " updated_at = now() - (position || ' seconds')::interval WHERE plan_id = '" + BIG
-            + "' AND position BETWEEN 100 AND 109",
-        "UPDATE tidemark.plan_databases SET phase = 'migrate', state = 'failed', current_step = 'migrate[0]/backfill',"
-            + " last_error = 'boom on ' || database WHERE plan_id = '" + BIG + "' AND position BETWEEN 110 AND 114",
-        "UPDATE tidemark.plan_databases SET phase = 'migrate', state = 'running', paused = true"
-            + " WHERE plan_id = '" + BIG + "' AND position = 115");
+    ThousandDatabasePlan.store(ops, db);
     metrics.backfill(BIG, "tenant_0109", "users").waiting(BackfillMeter.WAITING_SERVER_BUDGET);
     api = Fleet.get(ApiServer.start(vertx, config, ops, state, metrics, () -> io.vertx.core.Future.succeededFuture(List.of())));
     port = api.port();
@@ -180,10 +153,6 @@ class FleetSizeApiIT {
     assertThat(cli("status", BIG, "--database", "tenant_0109").out()).contains("waiting (server-budget)");
     JsonNode json = JSON.readTree(cli("status", BIG, "-o", "json").out());
     assertThat(json.path("databases")).as("json still gives everything").hasSize(DATABASES);
-  }
-
-  private void submit(PlanOperations ops, CompiledPlan plan) {
-    Fleet.get(ops.submit(plan, "plan text", "test"));
   }
 
   private JsonNode get(String path) throws Exception {
