@@ -79,6 +79,7 @@ public final class ConfigLoader {
     HttpSettings http = settings.http();
     Defaults defaults = settings.defaults();
     DaemonSettings daemon = settings.daemon();
+    PolicySettings policy = settings.policy();
     RetentionSettings retention = settings.retention();
     AccessReader access = new AccessReader(tidemark);
     List<AuthToken> tokens = access.tokens();
@@ -87,7 +88,7 @@ public final class ConfigLoader {
       throw new ConfigException(problems.errors());
     }
     return new TidemarkConfig(fleet.stateDatabase(), http, tokens, fleet.databases(), fleet.groups(), fleet.servers(),
-        defaults, daemon, hooks, problems.warnings(), retention);
+        defaults, daemon, hooks, problems.warnings(), policy, retention);
   }
 
   private static ConfigParseOptions options(String origin) {

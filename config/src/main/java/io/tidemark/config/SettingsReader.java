@@ -13,7 +13,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads the fixed sections: {@code http} (with its Host allow-list), {@code defaults.ddl|backfill|throttle} and {@code daemon}, with
+ * Reads the fixed sections: {@code http} (with its Host allow-list), {@code defaults.ddl|backfill|throttle},
+ * {@code daemon} and {@code policy}, with
  * the limits that make each value meaningful (a lock timeout of 0 would wait forever; a heartbeat not
  * shorter than the lease would let another daemon take over a healthy one).
  */
@@ -23,6 +24,7 @@ final class SettingsReader {
   /** A DNS name or IPv4 address, or an IPv6 address in brackets as it appears in a Host header. */
   private static final Pattern HOST_NAME =
       Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?|\\[[0-9a-f:.]+]");
+  private static final Set<String> APPROVALS = Set.of("required", "not-required");
 
   private final Node tidemark;
   private final Map<String, String> env;
@@ -121,6 +123,15 @@ final class SettingsReader {
           + " (each run deletes in one transaction; a smaller batch keeps it short)");
     }
     return new RetentionSettings(events, plans, interval, batch == null ? 0 : batch);
+  }
+
+  PolicySettings policy() {
+    Node approval = tidemark.get("policy").get("raw-sql-approval");
+    String value = approval.string();
+    if (value != null && !APPROVALS.contains(value)) {
+      approval.error("bad-approval-policy", "must be required or not-required");
+    }
+    return new PolicySettings(!"not-required".equals(value));
   }
 
   /** Whether {@code text} is an absolute http or https URL with a host. Never echoed: it may hold a token. */

@@ -22,15 +22,8 @@ public record TidemarkConfig(
     DaemonSettings daemon,
     List<HookConfig> hooks,
     List<ConfigProblem> warnings,
+    PolicySettings policy,
     RetentionSettings retention) {
-
-  /** A configuration with the default {@link RetentionSettings}. */
-  public TidemarkConfig(String stateDatabase, HttpSettings http, List<AuthToken> tokens,
-      Map<String, DatabaseConfig> databases, Map<String, List<String>> groups, Map<String, ServerConfig> servers,
-      Defaults defaults, DaemonSettings daemon, List<HookConfig> hooks, List<ConfigProblem> warnings) {
-    this(stateDatabase, http, tokens, databases, groups, servers, defaults, daemon, hooks, warnings,
-        RetentionSettings.DEFAULT);
-  }
 
   public TidemarkConfig {
     tokens = List.copyOf(tokens);
@@ -39,6 +32,28 @@ public record TidemarkConfig(
     databases = Collections.unmodifiableMap(new LinkedHashMap<>(databases));
     groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
     servers = Collections.unmodifiableMap(new LinkedHashMap<>(servers));
+    policy = policy == null ? PolicySettings.SAFE : policy;
+    retention = retention == null ? RetentionSettings.DEFAULT : retention;
+  }
+
+  /** A config with the given policy and the default {@link RetentionSettings}. */
+  public TidemarkConfig(String stateDatabase, HttpSettings http, List<AuthToken> tokens,
+      Map<String, DatabaseConfig> databases, Map<String, List<String>> groups, Map<String, ServerConfig> servers,
+      Defaults defaults, DaemonSettings daemon, List<HookConfig> hooks, List<ConfigProblem> warnings,
+      PolicySettings policy) {
+    this(stateDatabase, http, tokens, databases, groups, servers, defaults, daemon, hooks, warnings, policy,
+        RetentionSettings.DEFAULT);
+  }
+
+  /**
+   * A config with the safe {@link PolicySettings#SAFE} policy and the default {@link RetentionSettings} (for
+   * code that builds configs by hand).
+   */
+  public TidemarkConfig(String stateDatabase, HttpSettings http, List<AuthToken> tokens,
+      Map<String, DatabaseConfig> databases, Map<String, List<String>> groups, Map<String, ServerConfig> servers,
+      Defaults defaults, DaemonSettings daemon, List<HookConfig> hooks, List<ConfigProblem> warnings) {
+    this(stateDatabase, http, tokens, databases, groups, servers, defaults, daemon, hooks, warnings,
+        PolicySettings.SAFE, RetentionSettings.DEFAULT);
   }
 
   public DatabaseConfig database(String name) {
@@ -63,7 +78,8 @@ public record TidemarkConfig(
             .map(s -> s.name() + " (max-concurrent-backfills " + s.maxConcurrentBackfills() + ")").toList())
         + "; http " + http.host() + ":" + http.port()
         + "; tokens: " + join(tokens.stream().map(t -> t.name() + " (" + t.role().configName() + ")").toList())
-        + "; hooks: " + join(hooks.stream().map(HookConfig::name).toList());
+        + "; hooks: " + join(hooks.stream().map(HookConfig::name).toList())
+        + "; raw-sql-approval " + (policy.rawSqlApprovalRequired() ? "required" : "not-required");
   }
 
   private static String join(List<String> items) {

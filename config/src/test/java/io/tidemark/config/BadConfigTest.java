@@ -185,7 +185,11 @@ class BadConfigTest {
             "tidemark.http.metrics-require-token wrong-type"),
         bad("http check not an http url", "tidemark.defaults.throttle.http-check = \"file:///tmp/ok\"",
             "tidemark.defaults.throttle.http-check bad-http-url"),
-        bad("unknown log format", "tidemark.daemon.log-format = xml", "tidemark.daemon.log-format bad-log-format"));
+        bad("unknown log format", "tidemark.daemon.log-format = xml", "tidemark.daemon.log-format bad-log-format"),
+        bad("unknown raw sql approval policy", "tidemark.policy.raw-sql-approval = sometimes",
+            "tidemark.policy.raw-sql-approval bad-approval-policy"),
+        bad("raw sql approval policy not a string", "tidemark.policy.raw-sql-approval = [required]",
+            "tidemark.policy.raw-sql-approval wrong-type"));
   }
 
   @Test

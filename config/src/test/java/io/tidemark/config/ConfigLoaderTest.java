@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigLoaderTest {
   private static final Duration MINUTE = Duration.ofMinutes(1);
 
-  /** The example of SPEC §3, verbatim. */
+  /** The example of docs/deployment.md, verbatim. */
   static final String SPEC_EXAMPLE = """
       tidemark {
         state-database = authdb          # holds the control schema; default: the first database
@@ -109,6 +109,8 @@ class ConfigLoaderTest {
     assertThat(daemon.instanceId()).endsWith("-" + ProcessHandle.current().pid()).hasSizeGreaterThan(2);
     assertThat(daemon).isEqualTo(new DaemonSettings(daemon.instanceId(), Duration.ofSeconds(15),
         Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(30), "text"));
+    assertThat(config.policy()).as("raw SQL waits for an operator unless configured otherwise")
+        .isEqualTo(new PolicySettings(true));
     assertThat(config.hooks()).isEmpty();
     assertThat(config.warnings()).isEmpty();
   }
@@ -138,6 +140,7 @@ class ConfigLoaderTest {
           }
           daemon { instance-id = "tm-1", lease-duration = 30s, heartbeat-interval = 10s, poll-interval = 2s,
                    shutdown-timeout = 0, log-format = json }
+          policy.raw-sql-approval = not-required
           hooks = [
             { name = pager, events = [failed, rolled-back], command = ["/bin/page", "--team", "db"], timeout = 20s }
             { name = chat, events = [completed], url = "https://chat.example.com/hook/T0/B0" }
@@ -164,6 +167,7 @@ class ConfigLoaderTest {
         "https://health.example.com/db?ok", "/run/tidemark/pause", Duration.ofMillis(250)));
     assertThat(config.daemon()).isEqualTo(new DaemonSettings("tm-1", Duration.ofSeconds(30), Duration.ofSeconds(10),
         Duration.ofSeconds(2), Duration.ZERO, "json"));
+    assertThat(config.policy()).isEqualTo(new PolicySettings(false));
     assertThat(config.hooks()).containsExactly(
         new HookConfig("pager", List.of("failed", "rolled-back"), Optional.of(List.of("/bin/page", "--team", "db")),
             Optional.empty(), Duration.ofSeconds(20)),
@@ -352,6 +356,6 @@ class ConfigLoaderTest {
         + "apidb = app@db1:5432/apidb (server db1, sslmode prefer, pool 4), "
         + "admindb = app@db2:5432/admindb (server db2, sslmode prefer, pool 4); "
         + "groups: tenants = [authdb, apidb]; servers: db1 (max-concurrent-backfills 2), db2 (max-concurrent-backfills 1); "
-        + "http 127.0.0.1:7654; tokens: ci (submitter), oncall (operator); hooks: none");
+        + "http 127.0.0.1:7654; tokens: ci (submitter), oncall (operator); hooks: none; raw-sql-approval required");
   }
 }

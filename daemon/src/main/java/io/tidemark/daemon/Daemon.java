@@ -19,7 +19,8 @@ import io.tidemark.daemon.runner.ExecutorDdlRunner;
 import io.tidemark.daemon.runner.PlanRunner;
 import io.tidemark.daemon.runner.StepRouter;
 import io.tidemark.daemon.runner.StepRunner;
-import io.tidemark.daemon.store.ControlSchema;
+import io.tidemark.daemon.store.AppliedPlan;
+import io.tidemark.daemon.store.ControlStore;
 import io.tidemark.daemon.store.TargetRecords;
 import io.tidemark.pg.PgConnections;
 import io.vertx.core.Future;
@@ -64,7 +65,7 @@ public final class Daemon {
     this.runnerDeployment = runnerDeployment;
     this.config = config;
     this.metrics = metrics;
-    this.retention = new Retention(vertx, state, config.retention());
+    this.retention = new Retention(vertx, new ControlStore(state), config.retention());
   }
 
   /**
@@ -90,12 +91,13 @@ public final class Daemon {
         .using(vertx)
         .build();
     String instance = config.daemon().instanceId();
-    PlanRunner runner = new PlanRunner(config, state, steps, new Hooks(vertx, state, instance, config.hooks()),
+    ControlStore store = new ControlStore(state);
+    PlanRunner runner = new PlanRunner(config, store, steps, new Hooks(vertx, store, instance, config.hooks()),
         new Preflight(vertx));
-    PlanOperations ops = new PlanOperations(state, runner::nudge);
+    PlanOperations ops = new PlanOperations(store, runner::nudge);
     Promise<Daemon> started = Promise.promise();
     PgConnections.verify(state, config.database(config.stateDatabase()))
-        .compose(v -> ControlSchema.migrate(state))
+        .compose(v -> store.migrate())
         .compose(found -> vertx.deployVerticle(runner))
         .map(id -> new Daemon(vertx, state, ops, backfills, id, config, metrics))
         .compose(Daemon::startApi)

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
  * much as an import). The layers, lowest first:
  * <pre>
  *   store, exec                  depend on no other daemon package
- *   lease, hooks, ops            on store only
- *   runner                       on exec, hooks, lease, store
+ *   hooks, ops                   on store only
+ *   runner                       on exec, hooks, store
  *   metrics                      on ops, runner, store
  *   api                          on metrics, ops, store: never on the runner, the executor or the daemon itself
  *   io.tidemark.daemon (Daemon)  wires them all; only cli and demo may depend on it
@@ -40,7 +40,7 @@ class PackageDependenciesTest {
   }
 
   private static String[] othersThan(String pkg) {
-    return List.of("api", "cli", "demo", "exec", "hooks", "lease", "metrics", "ops", "runner", "store").stream()
+    return List.of("api", "cli", "demo", "exec", "hooks", "metrics", "ops", "runner", "store").stream()
         .filter(p -> !p.equals(pkg)).map(p -> DAEMON + "." + p + "..").toArray(String[]::new);
   }
 
@@ -59,8 +59,8 @@ class PackageDependenciesTest {
   }
 
   @Test
-  void leaseHooksAndOperationsBuildOnTheStoreOnly() {
-    for (String pkg : List.of("lease", "hooks", "ops")) {
+  void hooksAndOperationsBuildOnTheStoreOnly() {
+    for (String pkg : List.of("hooks", "ops")) {
       noClasses().that().resideInAPackage(DAEMON + "." + pkg + "..").should().dependOnClassesThat()
           .resideInAnyPackage(DAEMON + ".api..", DAEMON + ".cli..", DAEMON + ".demo..", DAEMON + ".exec..",
               DAEMON + ".metrics..", DAEMON + ".runner..")
@@ -79,7 +79,7 @@ class PackageDependenciesTest {
   @Test
   void theApiReachesTheDaemonOnlyThroughOperationsAndTheStore() {
     noClasses().that().resideInAPackage(DAEMON + ".api..").should().dependOnClassesThat()
-        .resideInAnyPackage(DAEMON + ".runner..", DAEMON + ".exec..", DAEMON + ".lease..", DAEMON + ".hooks..",
+        .resideInAnyPackage(DAEMON + ".runner..", DAEMON + ".exec..", DAEMON + ".hooks..",
             DAEMON + ".cli..", DAEMON + ".demo..")
         .check(MAIN);
   }
@@ -88,7 +88,7 @@ class PackageDependenciesTest {
   @Test
   void onlyTheEntryPointsDependOnTheDaemonItself() {
     noClasses().that().resideInAnyPackage(DAEMON + ".api..", DAEMON + ".exec..", DAEMON + ".hooks..",
-            DAEMON + ".lease..", DAEMON + ".metrics..", DAEMON + ".ops..", DAEMON + ".runner..", DAEMON + ".store..")
+            DAEMON + ".metrics..", DAEMON + ".ops..", DAEMON + ".runner..", DAEMON + ".store..")
         .should().dependOnClassesThat().resideInAPackage(DAEMON)
         .check(MAIN);
   }

@@ -1,7 +1,7 @@
 package io.tidemark.backfill.throttle;
 
 /**
- * The throttle signals, in the order they are evaluated (SPEC §6); the first that trips is the reason
+ * The throttle signals, in the order they are evaluated (docs/operator-guide.md); the first that trips is the reason
  * reported in progress and in {@code tidemark_throttle_active{reason}}. {@link #label()} is that label.
  */
 public enum ThrottleSignal {

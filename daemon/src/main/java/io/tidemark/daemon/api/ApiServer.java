@@ -8,7 +8,7 @@ import io.tidemark.config.TidemarkConfig;
 import io.tidemark.daemon.metrics.TidemarkMetrics;
 import io.tidemark.daemon.ops.DatabaseVersions;
 import io.tidemark.daemon.ops.PlanOperations;
-import io.tidemark.daemon.store.ControlSchema;
+import io.tidemark.daemon.store.ControlStore;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -41,7 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's HTTP interface (SPEC §9): the plan API behind bearer tokens, {@code /whoami}, {@code /metrics},
+ * The daemon's HTTP interface (docs/operator-guide.md): the plan API behind bearer tokens, {@code /whoami}, {@code /metrics},
  * {@code /health/live}, {@code /health/ready}, {@code /openapi.yaml} and the status page. Every answer is JSON
  * except metrics, the OpenAPI document and the page; every 4xx and 5xx is {@link ApiError}-shaped, including
  * 400 for a malformed URI or request line, 404 for unknown paths, 405 (with {@code Allow}), 408, 413, 414,
@@ -193,12 +193,12 @@ public final class ApiServer {
 
   /** Ready when the state database answers and its control schema is at the version this build needs. */
   private static void ready(RoutingContext ctx, Pool state) {
-    ControlSchema.version(state).onComplete(ar -> {
+    new ControlStore(state).schemaVersion().onComplete(ar -> {
       if (ar.failed()) {
         new ApiError(503, "not-ready", "state database unreachable", List.of()).send(ctx);
-      } else if (ar.result() != ControlSchema.CURRENT_VERSION) {
+      } else if (ar.result() != ControlStore.SCHEMA_VERSION) {
         new ApiError(503, "not-ready", "control schema at version " + ar.result() + ", this build needs "
-            + ControlSchema.CURRENT_VERSION, List.of()).send(ctx);
+            + ControlStore.SCHEMA_VERSION, List.of()).send(ctx);
       } else {
         PlanRoutes.json(ctx, 200, new JsonObject().put("status", "ready").put("schema-version", ar.result()));
       }

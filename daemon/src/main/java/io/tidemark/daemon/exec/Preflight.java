@@ -21,9 +21,11 @@ import java.util.Optional;
  * columns' types and reference a unique key; a backfilled table has a primary key or a unique key on NOT
  * NULL columns.
  *
- * <p>Reads the catalog only, on one connection, and changes nothing. Every problem is reported (a failed
- * catalog query is itself reported, as {@code check-failed}); the future fails only on a bug. Runs on the
- * event loop of its connection; nothing blocks.
+ * <p>Reads the catalog only, on one connection, and changes nothing. What each step touches comes typed
+ * from the planner ({@code CompiledStep.targets()}); a column's declared type is parsed whole by PostgreSQL.
+ * Every problem is reported (a connection that cannot be made or is lost on the way is {@code unreachable},
+ * never a missing object; another failed catalog query is {@code check-failed}); the future fails only on a
+ * bug. Runs on the event loop of its connection; nothing blocks.
  */
 public final class Preflight {
   private final Vertx vertx;

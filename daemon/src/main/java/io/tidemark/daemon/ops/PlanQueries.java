@@ -3,10 +3,9 @@ package io.tidemark.daemon.ops;
 import io.tidemark.daemon.store.DatabaseRecord;
 import io.tidemark.daemon.store.PlanPages;
 import io.tidemark.daemon.store.PlanRecord;
-import io.tidemark.daemon.store.PlanStore;
+import io.tidemark.daemon.store.ControlStore;
 import io.tidemark.daemon.store.StepRecord;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -22,10 +21,12 @@ public final class PlanQueries {
   /** How many failed and slowest databases a summary names. */
   static final int SUMMARY_NAMES = 10;
 
-  private final Pool state;
+  private final ControlStore store;
+  private final PlanPages pages;
 
-  PlanQueries(Pool state) {
-    this.state = state;
+  PlanQueries(ControlStore store) {
+    this.store = store;
+    this.pages = store.pages();
   }
 
   /**
@@ -52,13 +53,13 @@ public final class PlanQueries {
   public record PlansPage(List<PlanRecord> plans, Optional<PlanPages.PlanCursor> next) {}
 
   public Future<PlansPage> plans(Optional<PlanPages.PlanCursor> after, int limit) {
-    return PlanPages.plans(state, after, limit).map(ps -> new PlansPage(ps, ps.size() < limit || ps.isEmpty()
+    return pages.plans(after, limit).map(ps -> new PlansPage(ps, ps.size() < limit || ps.isEmpty()
         ? Optional.empty()
         : Optional.of(new PlanPages.PlanCursor(ps.get(ps.size() - 1).createdAt(), ps.get(ps.size() - 1).id()))));
   }
 
   public Future<Optional<PlanPage>> plan(String planId, DatabaseQuery query) {
-    return PlanStore.plan(state, planId).compose(p -> p.isEmpty()
+    return store.plan(planId).compose(p -> p.isEmpty()
         ? Future.succeededFuture(Optional.empty())
         : page(p.get(), query).map(Optional::of));
   }
@@ -67,7 +68,7 @@ public final class PlanQueries {
     int limit = query.limit().orElse(Integer.MAX_VALUE);
     Future<List<DatabaseRecord>> databases = limit == 0
         ? Future.succeededFuture(List.of())
-        : PlanPages.databases(state, plan.id(), query.state(), query.nameContains(), query.afterPosition(), limit);
+        : pages.databases(plan.id(), query.state(), query.nameContains(), query.afterPosition(), limit);
     return databases.compose(dbs -> steps(plan.id(), dbs, query)
         .compose(steps -> summary(plan.id())
             .map(summary -> new PlanPage(new PlanView(plan, dbs, steps), next(dbs, query), summary))));
@@ -75,8 +76,8 @@ public final class PlanQueries {
 
   private Future<List<StepRecord>> steps(String planId, List<DatabaseRecord> dbs, DatabaseQuery query) {
     return query.equals(DatabaseQuery.ALL)
-        ? PlanStore.steps(state, planId)
-        : PlanPages.steps(state, planId, dbs.stream().map(DatabaseRecord::database).toList());
+        ? store.steps(planId)
+        : pages.steps(planId, dbs.stream().map(DatabaseRecord::database).toList());
   }
 
   private static OptionalInt next(List<DatabaseRecord> page, DatabaseQuery query) {
@@ -86,22 +87,22 @@ public final class PlanQueries {
   }
 
   private Future<Summary> summary(String planId) {
-    return PlanPages.counts(state, planId)
-        .compose(counts -> PlanPages.failed(state, planId, SUMMARY_NAMES)
-            .compose(failed -> PlanPages.slowest(state, planId, SUMMARY_NAMES)
+    return pages.counts(planId)
+        .compose(counts -> pages.failed(planId, SUMMARY_NAMES)
+            .compose(failed -> pages.slowest(planId, SUMMARY_NAMES)
                 .map(slowest -> new Summary(counts, failed, slowest))));
   }
 
   /** Plans the state gauges export: not ended, or ended after {@code endedSince}. */
   public Future<List<PlanRecord>> exported(OffsetDateTime endedSince) {
-    return PlanPages.exported(state, endedSince);
+    return pages.exported(endedSince);
   }
 
   public Future<List<PlanPages.StepCount>> stepCounts(List<String> planIds) {
-    return PlanPages.stepCounts(state, planIds);
+    return pages.stepCounts(planIds);
   }
 
   public Future<List<PlanPages.ActiveStep>> activeSteps(List<String> planIds) {
-    return PlanPages.activeSteps(state, planIds);
+    return pages.activeSteps(planIds);
   }
 }

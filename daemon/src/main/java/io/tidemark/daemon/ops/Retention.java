@@ -1,10 +1,10 @@
 package io.tidemark.daemon.ops;
 
 import io.tidemark.config.RetentionSettings;
+import io.tidemark.daemon.store.ControlStore;
 import io.tidemark.daemon.store.PlanPages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import java.time.OffsetDateTime;
 import java.util.List;
 import org.slf4j.Logger;
@@ -22,14 +22,14 @@ public final class Retention {
   private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
 
   private final Vertx vertx;
-  private final Pool state;
+  private final PlanPages pages;
   private final RetentionSettings settings;
   private long timer = -1;
   private boolean running;
 
-  public Retention(Vertx vertx, Pool state, RetentionSettings settings) {
+  public Retention(Vertx vertx, ControlStore store, RetentionSettings settings) {
     this.vertx = vertx;
-    this.state = state;
+    this.pages = store.pages();
     this.settings = settings;
   }
 
@@ -67,14 +67,14 @@ public final class Retention {
       return Future.succeededFuture(List.of());
     }
     OffsetDateTime before = now.minus(settings.endedPlans());
-    return state.withTransaction(conn -> PlanPages.deleteEndedPlans(conn, before, settings.batchSize()));
+    return pages.deleteEndedPlans(before, settings.batchSize());
   }
 
   private Future<Integer> deleteEvents(OffsetDateTime now) {
     if (settings.events().isZero()) {
       return Future.succeededFuture(0);
     }
-    return PlanPages.deleteEvents(state, now.minus(settings.events()), settings.batchSize());
+    return pages.deleteEvents(now.minus(settings.events()), settings.batchSize());
   }
 
   private void logDeleted(Deleted d) {

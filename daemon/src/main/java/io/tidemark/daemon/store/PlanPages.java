@@ -1,6 +1,7 @@
 package io.tidemark.daemon.store;
 
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
@@ -15,7 +16,7 @@ import java.util.function.Function;
  * The reads and deletes that keep the interfaces usable at fleet size (a plan over 1,000 databases, a
  * store holding years of plans): keyset pages of plans and of a plan's databases, aggregate counts instead
  * of every row, and the bounded retention deletes. Each statement reads or deletes at most a page: nothing
- * here scales with the history. Runs on the caller's context.
+ * here scales with the history. Futures complete on the caller's context when it has one.
  *
  * <p>Database states are filtered by their shown state ({@link DatabaseRecord#displayState()}): a database
  * paused alone and not yet done or failed is {@code paused}, otherwise its stored state.
@@ -58,64 +59,69 @@ public final class PlanPages {
       "DELETE FROM tidemark.plan_databases WHERE plan_id = ANY($1)",
       "DELETE FROM tidemark.plans WHERE id = ANY($1)");
 
-  private PlanPages() {}
+  private final Pool pool;
+
+  /** Reached through {@link ControlStore#pages()}. */
+  PlanPages(Pool pool) {
+    this.pool = pool;
+  }
 
   /** Where a page of plans ends: the last plan's creation time and id (plans are listed oldest first). */
   public record PlanCursor(OffsetDateTime createdAt, String id) {}
 
   /** Up to {@code limit} plans after {@code after} (from the first when empty), oldest first. */
-  public static Future<List<PlanRecord>> plans(SqlClient client, Optional<PlanCursor> after, int limit) {
-    return client.preparedQuery(PLANS_PAGE).execute(Tuple.of(after.map(PlanCursor::createdAt).orElse(null),
-        after.map(PlanCursor::id).orElse(null), limit)).map(rs -> all(rs, PlanStore::plan));
+  public Future<List<PlanRecord>> plans(Optional<PlanCursor> after, int limit) {
+    return pool.preparedQuery(PLANS_PAGE).execute(Tuple.of(after.map(PlanCursor::createdAt).orElse(null),
+        after.map(PlanCursor::id).orElse(null), limit)).map(rs -> all(rs, Rows::plan));
   }
 
   /**
    * Up to {@code limit} databases of a plan after {@code afterPosition}, in rollout order, whose shown state
    * is {@code state} and whose name contains {@code nameContains} (each filter only when given).
    */
-  public static Future<List<DatabaseRecord>> databases(SqlClient client, String planId, Optional<String> state,
+  public Future<List<DatabaseRecord>> databases(String planId, Optional<String> state,
       Optional<String> nameContains, int afterPosition, int limit) {
-    return client.preparedQuery(DATABASES_PAGE).execute(Tuple.of(planId, state.orElse(null),
-        nameContains.orElse(null), afterPosition, limit)).map(rs -> all(rs, PlanStore::database));
+    return pool.preparedQuery(DATABASES_PAGE).execute(Tuple.of(planId, state.orElse(null),
+        nameContains.orElse(null), afterPosition, limit)).map(rs -> all(rs, Rows::database));
   }
 
   /** The recorded steps of the given databases of a plan. */
-  public static Future<List<StepRecord>> steps(SqlClient client, String planId, List<String> databases) {
+  public Future<List<StepRecord>> steps(String planId, List<String> databases) {
     if (databases.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return client.preparedQuery(STEPS_OF).execute(Tuple.of(planId, (Object) databases.toArray(String[]::new)))
-        .map(rs -> all(rs, PlanStore::step));
+    return pool.preparedQuery(STEPS_OF).execute(Tuple.of(planId, (Object) databases.toArray(String[]::new)))
+        .map(rs -> all(rs, Rows::step));
   }
 
   /** How many databases of a plan are in each phase and shown state. */
   public record Count(RunPhase phase, String state, long count) {}
 
-  public static Future<List<Count>> counts(SqlClient client, String planId) {
-    return client.preparedQuery(COUNTS).execute(Tuple.of(planId)).map(rs -> all(rs, r -> new Count(
+  public Future<List<Count>> counts(String planId) {
+    return pool.preparedQuery(COUNTS).execute(Tuple.of(planId)).map(rs -> all(rs, r -> new Count(
         RunPhase.fromWire(r.getString("phase")), r.getString("shown"), r.getLong("n"))));
   }
 
   /** The first {@code limit} failed databases of a plan, longest failed first. */
-  public static Future<List<DatabaseRecord>> failed(SqlClient client, String planId, int limit) {
-    return client.preparedQuery(FAILED).execute(Tuple.of(planId, limit)).map(rs -> all(rs, PlanStore::database));
+  public Future<List<DatabaseRecord>> failed(String planId, int limit) {
+    return pool.preparedQuery(FAILED).execute(Tuple.of(planId, limit)).map(rs -> all(rs, Rows::database));
   }
 
   /** The {@code limit} running databases that have been longest at their current step. */
-  public static Future<List<DatabaseRecord>> slowest(SqlClient client, String planId, int limit) {
-    return client.preparedQuery(SLOWEST).execute(Tuple.of(planId, limit)).map(rs -> all(rs, PlanStore::database));
+  public Future<List<DatabaseRecord>> slowest(String planId, int limit) {
+    return pool.preparedQuery(SLOWEST).execute(Tuple.of(planId, limit)).map(rs -> all(rs, Rows::database));
   }
 
   /** Plans not ended, and those that ended after {@code endedSince}: what the state gauges export. */
-  public static Future<List<PlanRecord>> exported(SqlClient client, OffsetDateTime endedSince) {
-    return client.preparedQuery(EXPORTED_PLANS).execute(Tuple.of(endedSince)).map(rs -> all(rs, PlanStore::plan));
+  public Future<List<PlanRecord>> exported(OffsetDateTime endedSince) {
+    return pool.preparedQuery(EXPORTED_PLANS).execute(Tuple.of(endedSince)).map(rs -> all(rs, Rows::plan));
   }
 
   /** How many databases are at each step in each step state, for the given plans. */
   public record StepCount(String planId, RunPhase phase, String stepId, StepState state, long count) {}
 
-  public static Future<List<StepCount>> stepCounts(SqlClient client, List<String> planIds) {
-    return client.preparedQuery(STEP_COUNTS).execute(Tuple.of((Object) planIds.toArray(String[]::new)))
+  public Future<List<StepCount>> stepCounts(List<String> planIds) {
+    return pool.preparedQuery(STEP_COUNTS).execute(Tuple.of((Object) planIds.toArray(String[]::new)))
         .map(rs -> all(rs, r -> new StepCount(r.getString("plan_id"), RunPhase.fromWire(r.getString("phase")),
             r.getString("step_id"), StepState.fromWire(r.getString("state")), r.getLong("n"))));
   }
@@ -123,33 +129,33 @@ public final class PlanPages {
   /** A step running or failed on one database; {@code state} {@code paused} when its database is paused on it. */
   public record ActiveStep(String planId, String database, RunPhase phase, String stepId, String state) {}
 
-  public static Future<List<ActiveStep>> activeSteps(SqlClient client, List<String> planIds) {
-    return client.preparedQuery(ACTIVE_STEPS).execute(Tuple.of((Object) planIds.toArray(String[]::new)))
+  public Future<List<ActiveStep>> activeSteps(List<String> planIds) {
+    return pool.preparedQuery(ACTIVE_STEPS).execute(Tuple.of((Object) planIds.toArray(String[]::new)))
         .map(rs -> all(rs, r -> new ActiveStep(r.getString("plan_id"), r.getString("database"),
             RunPhase.fromWire(r.getString("phase")), r.getString("step_id"), r.getString("shown"))));
   }
 
   /** Deletes at most {@code limit} events older than {@code before}, oldest first; answers how many. */
-  public static Future<Integer> deleteEvents(SqlClient client, OffsetDateTime before, int limit) {
-    return client.preparedQuery(DELETE_EVENTS).execute(Tuple.of(before, limit)).map(RowSet::rowCount);
+  public Future<Integer> deleteEvents(OffsetDateTime before, int limit) {
+    return pool.preparedQuery(DELETE_EVENTS).execute(Tuple.of(before, limit)).map(RowSet::rowCount);
   }
 
   /**
    * Deletes at most {@code limit} plans that ended (completed, cancelled, rolled back) before {@code before},
-   * with their databases, steps, leases and events. Run it in a transaction: the plan rows are locked first
+   * with their databases, steps, leases and events, in one transaction: the plan rows are locked first
    * (skipping any an operator holds), so a plan is removed whole or not at all. Answers the ids removed.
    */
-  public static Future<List<String>> deleteEndedPlans(SqlClient client, OffsetDateTime before, int limit) {
-    return client.preparedQuery(ENDED_BEFORE).execute(Tuple.of(before, limit))
+  public Future<List<String>> deleteEndedPlans(OffsetDateTime before, int limit) {
+    return pool.withTransaction(conn -> conn.preparedQuery(ENDED_BEFORE).execute(Tuple.of(before, limit))
         .map(rs -> all(rs, r -> r.getString("id")))
-        .compose(ids -> ids.isEmpty() ? Future.succeededFuture(ids) : deletePlans(client, ids));
+        .compose(ids -> ids.isEmpty() ? Future.succeededFuture(ids) : deletePlans(conn, ids)));
   }
 
-  private static Future<List<String>> deletePlans(SqlClient client, List<String> ids) {
+  private static Future<List<String>> deletePlans(SqlClient conn, List<String> ids) {
     Tuple args = Tuple.of((Object) ids.toArray(String[]::new));
     Future<Void> chain = Future.succeededFuture();
     for (String sql : DELETE_PLAN) {
-      chain = chain.compose(v -> client.preparedQuery(sql).execute(args).mapEmpty());
+      chain = chain.compose(v -> conn.preparedQuery(sql).execute(args).mapEmpty());
     }
     return chain.map(ids);
   }

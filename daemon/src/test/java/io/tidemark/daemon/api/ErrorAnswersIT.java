@@ -21,7 +21,7 @@ import io.tidemark.daemon.api.ApiFixture.Answer;
 import io.tidemark.daemon.metrics.TidemarkMetrics;
 import io.tidemark.daemon.ops.DatabaseVersions;
 import io.tidemark.daemon.ops.PlanOperations;
-import io.tidemark.daemon.store.ControlSchema;
+import io.tidemark.daemon.store.ControlStore;
 import io.tidemark.pg.PgConnections;
 import io.tidemark.testkit.TestDatabase;
 import io.vertx.core.Future;
@@ -110,7 +110,7 @@ class ErrorAnswersIT {
   void anUnreachableStateDatabaseAnswers503AndIsNotLoggedAsABug() throws IOException {
     Pool unreachable = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
         .connectingTo(PgConnections.options(closedPortDatabase(), "tidemark/it")).using(vertx).build();
-    int port = serve(new PlanOperations(unreachable, id -> { }), unreachable, () -> Future.succeededFuture(List.of()));
+    int port = serve(new PlanOperations(new ControlStore(unreachable), id -> { }), unreachable, () -> Future.succeededFuture(List.of()));
 
     Answer answer = send(port, "GET", "/plans", VIEWER, null, null);
 
@@ -124,8 +124,8 @@ class ErrorAnswersIT {
   void aNulByteTheStateDatabaseCannotStoreIsTheCallersMistake() {
     try (TestDatabase db = TestDatabase.create("erroranswersit")) {
       Pool state = Fixtures.pool(vertx, "state", db);
-      await(ControlSchema.migrate(state));
-      int port = serve(new PlanOperations(state, id -> { }), state, () -> Future.succeededFuture(List.of()));
+      await(new ControlStore(state).migrate());
+      int port = serve(new PlanOperations(new ControlStore(state), id -> { }), state, () -> Future.succeededFuture(List.of()));
 
       Answer answer = send(port, "GET", "/plans/x%00y", VIEWER, null, null);
 

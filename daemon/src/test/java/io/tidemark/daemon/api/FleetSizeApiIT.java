@@ -13,7 +13,7 @@ import io.tidemark.daemon.cli.CliRun;
 import io.tidemark.daemon.metrics.BackfillMeter;
 import io.tidemark.daemon.metrics.TidemarkMetrics;
 import io.tidemark.daemon.ops.PlanOperations;
-import io.tidemark.daemon.store.ControlSchema;
+import io.tidemark.daemon.store.ControlStore;
 import io.tidemark.testkit.FreshDatabaseExtension;
 import io.tidemark.testkit.TestDatabase;
 import io.vertx.core.Vertx;
@@ -44,9 +44,9 @@ class FleetSizeApiIT {
   @BeforeEach
   void start(TestDatabase db) {
     state = Fixtures.pool(vertx, "state", db);
-    Fleet.get(ControlSchema.migrate(state));
+    Fleet.get(new ControlStore(state).migrate());
     TidemarkConfig config = ThousandDatabasePlan.config(ApiFixture.TOKENS);
-    PlanOperations ops = new PlanOperations(state, id -> { });
+    PlanOperations ops = new PlanOperations(new ControlStore(state), id -> { });
     ThousandDatabasePlan.store(ops, db);
     metrics.backfill(BIG, "tenant_0109", "users").waiting(BackfillMeter.WAITING_SERVER_BUDGET);
     api = Fleet.get(ApiServer.start(vertx, config, ops, state, metrics, () -> io.vertx.core.Future.succeededFuture(List.of())));

@@ -16,6 +16,7 @@ import io.tidemark.daemon.Fleet;
 import io.tidemark.daemon.api.RawHttp.Answer;
 import io.tidemark.daemon.metrics.TidemarkMetrics;
 import io.tidemark.daemon.ops.PlanOperations;
+import io.tidemark.daemon.store.ControlStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
@@ -375,8 +376,8 @@ class HostileClientIT {
   void aPlanThatTakesTooLongToParseIsRefusedWithoutStoringIt() {
     int hurried = serve(ApiFixture.withHttp(config, config.http().withLimits(IDLE_TIMEOUT, READ_TIMEOUT, 400,
         Duration.ofMillis(1))));
-    // A valid plan with 300 KB of comment: a millisecond is not enough to read it.
-    String plan = ApiFixture.plan("too-slow", "status", "apidb", 1000) + ("# " + "x".repeat(98) + "\n").repeat(3000);
+    // A valid plan with 200 KB of comment (under the 256 KiB intake limit): a millisecond is not enough to read it.
+    String plan = ApiFixture.plan("too-slow", "status", "apidb", 1000) + ("# " + "x".repeat(98) + "\n").repeat(2000);
     ApiFixture.Answer a = ApiFixture.send(hurried, "POST", "/plans", SUBMITTER, "application/hocon", plan);
     assertThat(a.status()).isEqualTo(503);
     assertThat(new JsonObject(a.body()).getString("error")).isEqualTo("plan-intake-timeout");
@@ -413,7 +414,7 @@ class HostileClientIT {
 
   /** Starts an API server on the strict Vert.x over the state database; its port. */
   private int serve(TidemarkConfig c) {
-    PlanOperations ops = new PlanOperations(pool, id -> { });
+    PlanOperations ops = new PlanOperations(new ControlStore(pool), id -> { });
     ApiServer server = Fleet.get(ApiServer.start(strict, c, ops, pool, metrics, daemon::versions));
     servers.add(server);
     return server.port();

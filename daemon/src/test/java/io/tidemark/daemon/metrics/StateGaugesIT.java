@@ -6,7 +6,7 @@ import io.tidemark.daemon.Fixtures;
 import io.tidemark.daemon.Fleet;
 import io.tidemark.daemon.ThousandDatabasePlan;
 import io.tidemark.daemon.ops.PlanOperations;
-import io.tidemark.daemon.store.ControlSchema;
+import io.tidemark.daemon.store.ControlStore;
 import io.tidemark.testkit.FreshDatabaseExtension;
 import io.tidemark.testkit.TestDatabase;
 import io.vertx.core.Vertx;
@@ -30,8 +30,8 @@ class StateGaugesIT {
     Vertx vertx = Vertx.vertx();
     Pool state = Fixtures.pool(vertx, "state", db);
     try (TidemarkMetrics metrics = new TidemarkMetrics()) {
-      Fleet.get(ControlSchema.migrate(state));
-      PlanOperations ops = new PlanOperations(state, id -> { });
+      Fleet.get(new ControlStore(state).migrate());
+      PlanOperations ops = new PlanOperations(new ControlStore(state), id -> { });
       ThousandDatabasePlan.store(ops, db);
       db.execute(
           "INSERT INTO tidemark.step_states (plan_id, database, step_id, phase, position, state)"

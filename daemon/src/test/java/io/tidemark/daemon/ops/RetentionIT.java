@@ -6,7 +6,7 @@ import io.tidemark.config.RetentionSettings;
 import io.tidemark.daemon.Fixtures;
 import io.tidemark.daemon.Fleet;
 import io.tidemark.daemon.TestPlans;
-import io.tidemark.daemon.store.ControlSchema;
+import io.tidemark.daemon.store.ControlStore;
 import io.tidemark.planner.CompiledPlan;
 import io.tidemark.testkit.FreshDatabaseExtension;
 import io.tidemark.testkit.TestDatabase;
@@ -31,8 +31,8 @@ class RetentionIT {
     Vertx vertx = Vertx.vertx();
     Pool state = Fixtures.pool(vertx, "state", db);
     try {
-      Fleet.get(ControlSchema.migrate(state));
-      PlanOperations ops = new PlanOperations(state, id -> { });
+      Fleet.get(new ControlStore(state).migrate());
+      PlanOperations ops = new PlanOperations(new ControlStore(state), id -> { });
       for (String id : List.of("old-done-1", "old-done-2", "old-done-3", "old-failed", "new-done", "running")) {
         CompiledPlan plan = TestPlans.users(id, DBS, 0, 1, CompiledPlan.Approval.AUTO, 100);
         Fleet.get(ops.submit(plan, "text", "test"));
@@ -49,7 +49,7 @@ class RetentionIT {
           "INSERT INTO tidemark.events (plan_id, actor, kind, at)"
               + " SELECT 'running', 't', 'old', now() - interval '40 days' FROM generate_series(1, 5)",
           "INSERT INTO tidemark.events (plan_id, actor, kind) VALUES ('running', 't', 'recent')");
-      Retention retention = new Retention(vertx, state,
+      Retention retention = new Retention(vertx, new ControlStore(state),
           new RetentionSettings(Duration.ofDays(30), Duration.ofDays(90), Duration.ofMinutes(10), 2));
 
       Retention.Deleted first = Fleet.get(retention.runOnce());
@@ -80,12 +80,12 @@ class RetentionIT {
     TestDatabase db = TestDatabase.create("retentionzero");
     Pool state = Fixtures.pool(vertx, "state", db);
     try {
-      Fleet.get(ControlSchema.migrate(state));
-      Fleet.get(new PlanOperations(state, id -> { }).submit(
+      Fleet.get(new ControlStore(state).migrate());
+      Fleet.get(new PlanOperations(new ControlStore(state), id -> { }).submit(
           TestPlans.users("ancient", DBS, 0, 1, CompiledPlan.Approval.AUTO, 100), "text", "test"));
       db.execute("UPDATE tidemark.plans SET state = 'completed', updated_at = now() - interval '10 years'",
           "UPDATE tidemark.events SET at = now() - interval '10 years'");
-      Retention.Deleted d = Fleet.get(new Retention(vertx, state,
+      Retention.Deleted d = Fleet.get(new Retention(vertx, new ControlStore(state),
           new RetentionSettings(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(1), 100)).runOnce());
       assertThat(d.plans()).isEmpty();
       assertThat(d.events()).isZero();

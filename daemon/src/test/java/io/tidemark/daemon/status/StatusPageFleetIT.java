@@ -12,7 +12,7 @@ import io.tidemark.daemon.api.ApiServer;
 import io.tidemark.daemon.metrics.BackfillMeter;
 import io.tidemark.daemon.metrics.TidemarkMetrics;
 import io.tidemark.daemon.ops.PlanOperations;
-import io.tidemark.daemon.store.ControlSchema;
+import io.tidemark.daemon.store.ControlStore;
 import io.tidemark.testkit.FreshDatabaseExtension;
 import io.tidemark.testkit.TestDatabase;
 import io.vertx.core.Future;
@@ -42,8 +42,8 @@ class StatusPageFleetIT {
     Pool state = Fixtures.pool(vertx, "state", db);
     ApiServer api = null;
     try {
-      Fleet.get(ControlSchema.migrate(state));
-      PlanOperations ops = new PlanOperations(state, id -> { });
+      Fleet.get(new ControlStore(state).migrate());
+      PlanOperations ops = new PlanOperations(new ControlStore(state), id -> { });
       ThousandDatabasePlan.store(ops, db);
       metrics.backfill(ThousandDatabasePlan.ID, "tenant_0109", "users").waiting(BackfillMeter.WAITING_SERVER_BUDGET);
       api = Fleet.get(ApiServer.start(vertx, ThousandDatabasePlan.config(

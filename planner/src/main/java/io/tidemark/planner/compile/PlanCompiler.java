@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Compiles a validated {@link Plan} into the steps every database runs, in order (SPEC §4). Pure and
+ * Compiles a validated {@link Plan} into the steps every database runs, in order (docs/plan-reference.md). Pure and
  * thread-safe; the same plan and configuration always give the same steps, ids and hash.
  *
  * <p>Order within a database: expand runs the expand operations in plan order; migrate the migrate

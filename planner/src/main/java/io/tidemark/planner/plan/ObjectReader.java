@@ -161,6 +161,28 @@ final class ObjectReader {
     return List.copyOf(names);
   }
 
+  /**
+   * The strings of the list at {@code key}, or empty when absent. An item that is not a string is reported at
+   * {@code key[i]} and comes back as null, so the indexes of the others stay those of the plan.
+   */
+  List<String> stringList(String key) {
+    Optional<ConfigList> found = list(key, false, "a list of strings");
+    List<String> strings = new ArrayList<>();
+    if (found.isEmpty()) {
+      return strings;
+    }
+    for (int i = 0; i < found.get().size(); i++) {
+      ConfigValue item = found.get().get(i);
+      if (item.valueType() != ConfigValueType.STRING) {
+        problem(key + "[" + i + "]", "wrong-type", "must be a string, not " + describe(item.valueType()));
+        strings.add(null);
+        continue;
+      }
+      strings.add((String) item.unwrapped());
+    }
+    return strings;
+  }
+
   boolean bool(String key, boolean defaultValue) {
     Optional<ConfigValue> value = value(key);
     if (value.isEmpty()) {

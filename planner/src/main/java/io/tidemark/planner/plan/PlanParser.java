@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * {@code ${...}} substitution is refused before anything is parsed, and the text is held to
  * {@link PlanLimits} (see {@link PlanIntake}).
  *
- * <p>{@code contract.approval = auto} next to {@code contract = [...]} is the SPEC's spelling, but in HOCON and
+ * <p>{@code contract.approval = auto} next to {@code contract = [...]} is the spelling docs/plan-reference.md gives, but in HOCON and
  * JSON the later of the two silently replaces the other (a list and an object do not merge). The parser reads
  * the document's syntax tree to find {@code contract.approval} wherever it is written and then reads the
  * plan without it, so both orders work. {@code approval = auto} at the top level is the same setting in a
@@ -74,7 +74,29 @@ public final class PlanParser {
     return parse(text, fileName, Optional.of(config));
   }
 
+  /** A valid plan and the lint warnings of its {@code sql} steps (see {@code plan check --warnings}). */
+  public record Parsed(Plan plan, List<Problem> warnings) {
+    public Parsed {
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  /**
+   * Like {@link #parse(String, String, TidemarkConfig)} (without database checks when {@code config} is empty),
+   * and also returns the lint warnings: style findings the plan does not make errors with
+   * {@code lint.warnings-as-errors}.
+   */
+  public static Parsed parseWithWarnings(String text, String fileName, Optional<TidemarkConfig> config) {
+    List<Problem> warnings = new ArrayList<>();
+    Plan plan = parse(text, fileName, config, warnings);
+    return new Parsed(plan, warnings);
+  }
+
   private static Plan parse(String text, String fileName, Optional<TidemarkConfig> config) {
+    return parse(text, fileName, config, new ArrayList<>());
+  }
+
+  private static Plan parse(String text, String fileName, Optional<TidemarkConfig> config, List<Problem> warnings) {
     List<Problem> problems = new ArrayList<>(PlanIntake.scan(text == null ? "" : text));
     if (!problems.isEmpty()) {
       throw fail(problems);
@@ -99,7 +121,7 @@ public final class PlanParser {
       throw fail(List.of(tooDeep()));
     }
     ConfigObject root = read(body, options, problems);
-    Plan plan = readPlan(new ObjectReader(root, "", problems), specApproval, config, problems);
+    Plan plan = readPlan(new ObjectReader(root, "", problems), specApproval, config, problems, warnings);
     if (!problems.isEmpty()) {
       throw fail(problems);
     }
@@ -154,7 +176,7 @@ public final class PlanParser {
   }
 
   private static Plan readPlan(ObjectReader r, Optional<String> specApproval, Optional<TidemarkConfig> config,
-      List<Problem> problems) {
+      List<Problem> problems, List<Problem> warnings) {
     String id = r.requiredString("id");
     if (!id.isEmpty() && !ID.matcher(id).matches()) {
       r.problem("id", "invalid-id", "'" + id + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a "
@@ -167,11 +189,13 @@ public final class PlanParser {
     Approval approval = approval(r, specApproval);
     checkOperationCount(r, problems);
     Set<String> tablesCreated = new HashSet<>(); // grows as create_table operations are read: lint exempts them
+    LintPolicy lint = LintPolicy.read(r);
     List<PlanRules.Located> located = new ArrayList<>();
     List<List<Operation>> byPhase = new ArrayList<>();
     for (Phase phase : Phase.values()) {
-      byPhase.add(operations(r, phase, tablesCreated, located, problems));
+      byPhase.add(operations(r, phase, tablesCreated, lint, located, problems));
     }
+    warnings.addAll(lint.warnings());
     if (located.isEmpty() && problems.isEmpty()) {
       r.problem("expand", "must-not-be-empty", "the plan has no operation in expand, migrate or contract");
     }
@@ -253,14 +277,14 @@ public final class PlanParser {
   }
 
   private static List<Operation> operations(ObjectReader r, Phase phase, Set<String> tablesCreated,
-      List<PlanRules.Located> located, List<Problem> problems) {
+      LintPolicy lint, List<PlanRules.Located> located, List<Problem> problems) {
     Optional<ConfigValue> value = r.peek(phase.planKey());
     if (phase == Phase.CONTRACT && value.isPresent() && value.get().valueType() == ConfigValueType.OBJECT
         && ((ConfigObject) value.get()).isEmpty()) {
       r.value(phase.planKey());
       return List.of(); // what is left of contract { approval = ... } once approval is read
     }
-    OperationReader reader = new OperationReader(phase, tablesCreated);
+    OperationReader reader = new OperationReader(phase, tablesCreated, lint);
     List<Operation> ops = new ArrayList<>();
     for (ObjectReader item : r.objectList(phase.planKey(), false)) {
       if (item == null) {

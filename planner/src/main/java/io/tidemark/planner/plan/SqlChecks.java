@@ -1,9 +1,10 @@
 package io.tidemark.planner.plan;
 
-import io.tidemark.planner.Phase;
 import io.tidemark.planner.lint.Expressions;
+import io.tidemark.planner.plan.Operation.Assignment;
 import io.tidemark.planner.lint.LintContext;
 import io.tidemark.planner.lint.LintFinding;
+import io.tidemark.planner.lint.LintMemory;
 import io.tidemark.planner.lint.SqlLexException;
 import io.tidemark.planner.lint.SqlStatement;
 import io.tidemark.planner.lint.SqlLinter;
@@ -13,7 +14,6 @@ import io.tidemark.planner.lint.SqlTokenizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import io.tidemark.planner.plan.Operation.Assignment;
 import java.util.Set;
 
 /** The parser's one seam to the lint package: expression checks, statement splitting and raw-SQL lint. */
@@ -103,9 +103,9 @@ final class SqlChecks {
     return Expressions.possiblyVolatileCalls(expression);
   }
 
-  /** The SPEC §5 findings for raw SQL in {@code phase}; tables the plan created earlier are exempt. */
-  static List<LintFinding> lint(String sql, Phase phase, Set<String> tablesCreatedInPlan) {
-    return SqlLinter.lint(sql, new LintContext(phase, tablesCreatedInPlan));
+  /** The lint findings (docs/plan-reference.md, "Lint rules") for raw SQL in {@code context}. */
+  static List<LintFinding> lint(String sql, LintContext context, LintMemory memory) {
+    return SqlLinter.lint(sql, context, memory);
   }
 
   /**

@@ -1,6 +1,5 @@
-package io.tidemark.daemon.lease;
+package io.tidemark.daemon.store;
 
-import io.tidemark.daemon.store.PlanState;
 import java.util.OptionalLong;
 
 /**
