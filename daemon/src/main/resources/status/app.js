@@ -11,12 +11,20 @@
   const PLANS_SHOWN = 20;
   const EVENTS_SHOWN = 12;
   const EVENTS_PAGE = 200;
+  // A plan's databases are read a page at a time with the summary (GET /plans/{id}?limit=...), so a
+  // 1,000-database plan costs one page of rows per refresh, not a thousand.
+  const DATABASES_PAGE = 50;
+  const PLANS_PAGE = 1000;
+  const PLAN_PAGES_READ = 10;
+  const DATABASE_STATES = ['pending', 'running', 'paused', 'done', 'failed'];
   const ENDED = new Set(['completed', 'cancelled', 'rolled-back']);
   // Mirrors PlanOperations: which states allow which action (the server decides; this only hides buttons).
   const PAUSABLE = new Set(['submitted', 'expanding', 'migrating', 'contracting', 'rolling-back', 'failed']);
   const ROLLBACKABLE = new Set(['submitted', 'expanding', 'migrating', 'awaiting-approval', 'failed', 'paused']);
 
-  const state = { may: new Set(), timer: null, events: new Map(), openEvents: new Set() };
+  // views: per plan id, its database filter and page ({ state, name, cursors: the `after` of each page seen }).
+  const state = { may: new Set(), timer: null, events: new Map(), openEvents: new Set(), views: new Map(),
+    typing: null };
   const $ = (id) => document.getElementById(id);
 
   function token() {
@@ -120,9 +128,9 @@
   async function refresh() {
     clearTimeout(state.timer);
     try {
-      const list = (await api('GET', '/plans')).plans || [];
+      const list = await allPlans();
       const shown = list.slice().sort(byInterest).slice(0, PLANS_SHOWN);
-      const plans = await Promise.all(shown.map((p) => api('GET', '/plans/' + enc(p.id))));
+      const plans = await Promise.all(shown.map((p) => api('GET', '/plans/' + enc(p.id) + databaseQuery(view(p.id)))));
       await Promise.all(plans.map(loadEvents));
       render(plans, list.length);
       $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
@@ -137,6 +145,35 @@
       message('Could not refresh: ' + e.message, true);
     }
     state.timer = setTimeout(refresh, REFRESH_MS);
+  }
+
+  /** The plan list, page after page (at most PLAN_PAGES_READ pages of PLANS_PAGE). */
+  async function allPlans() {
+    let list = [];
+    let after = null;
+    for (let page = 0; page < PLAN_PAGES_READ; page++) {
+      const got = await api('GET', '/plans?limit=' + PLANS_PAGE + (after ? '&after=' + enc(after) : ''));
+      list = list.concat(got.plans || []);
+      after = got.next;
+      if (!after) {
+        break;
+      }
+    }
+    return list;
+  }
+
+  /** The filter and page shown for a plan's databases. */
+  function view(id) {
+    if (!state.views.has(id)) {
+      state.views.set(id, { state: '', name: '', cursors: [-1] });
+    }
+    return state.views.get(id);
+  }
+
+  function databaseQuery(v) {
+    const after = v.cursors[v.cursors.length - 1];
+    return '?limit=' + DATABASES_PAGE + (after >= 0 ? '&after=' + after : '')
+      + (v.state ? '&state=' + enc(v.state) : '') + (v.name ? '&database=' + enc(v.name) : '');
   }
 
   /** Plans still in flight first, then the most recently changed. */
@@ -180,7 +217,27 @@
     if (total > plans.length) {
       cards.push(el('p', { class: 'muted' }, `${total - plans.length} older plans not shown (see GET /plans).`));
     }
+    const focus = typingIn();
     main.replaceChildren(...cards);
+    restoreTyping(focus);
+  }
+
+  /** The filter box being typed in, so a refresh (which rebuilds the cards) does not take it away. */
+  function typingIn() {
+    const a = document.activeElement;
+    return a && a.dataset && a.dataset.filter === 'name'
+      ? { plan: a.dataset.plan, start: a.selectionStart, end: a.selectionEnd } : null;
+  }
+
+  function restoreTyping(focus) {
+    if (!focus) {
+      return;
+    }
+    const input = document.querySelector(`input[data-filter="name"][data-plan="${CSS.escape(focus.plan)}"]`);
+    if (input) {
+      input.focus();
+      input.setSelectionRange(focus.start, focus.end);
+    }
   }
 
   function planCard(p) {
@@ -193,7 +250,10 @@
         el('div', { class: 'actions' }, actions(p))),
       p['last-error'] ? el('p', { class: 'error-text' }, p['last-error']) : null,
       throttleLine(p),
+      summaryBlock(p),
+      filters(p),
       databaseTable(p),
+      pager(p),
       eventList(p));
   }
 
@@ -253,6 +313,90 @@
     refresh();
   }
 
+  /**
+   * Counts by state (each a button filtering the table), how many running ones wait for their server's
+   * budget, the ETA, the failed databases with their errors, the ones longest at their step.
+   */
+  function summaryBlock(p) {
+    const s = p.summary;
+    if (!s) {
+      return null;
+    }
+    const byState = s['by-state'] || {};
+    const chips = DATABASE_STATES.map((st) => {
+      const b = el('button', { type: 'button', class: 'chip' + (view(p.id).state === st ? ' on' : ''),
+        'data-plan': p.id, 'data-state-filter': st }, el('span', { class: 'badge ' + st }, st), ' ' + fmt(byState[st] || 0));
+      b.addEventListener('click', () => setFilter(p.id, { state: view(p.id).state === st ? '' : st }));
+      return b;
+    });
+    const parts = [el('strong', {}, fmt(s.databases) + ' databases'), ...chips];
+    if (s.waiting > 0) {
+      parts.push(el('span', { class: 'waiting', 'data-waiting': s.waiting },
+        fmt(s.waiting) + ' waiting for the server budget'));
+    }
+    parts.push(el('span', { class: 'muted' }, 'ETA ' + eta(s['eta-seconds'])));
+    const phases = Object.entries(s['by-phase'] || {}).map(([phase, counts]) => phase + ': '
+      + Object.entries(counts).map(([st, n]) => st + ' ' + fmt(n)).join(', '));
+    const failed = (s.failed || []).map((d) => el('li', { 'data-database': d.database },
+      el('strong', {}, d.database), ' ', el('span', { class: 'muted' }, [d.phase, d['current-step']].filter(Boolean).join(' ')),
+      d['last-error'] ? el('span', { class: 'error-text' }, ' ' + d['last-error']) : null));
+    const slowest = (s.slowest || []).slice(0, 5).map((d) => el('li', { 'data-database': d.database },
+      el('strong', {}, d.database), ' ', el('span', { class: 'muted' }, (d['current-step'] || d.phase) + ' for ' + eta(d.seconds)),
+      d.waiting ? el('span', { class: 'waiting' }, ' waiting for ' + d.waiting) : null));
+    return el('div', { class: 'summary', 'data-databases': s.databases },
+      el('div', { class: 'counts' }, parts),
+      phases.length ? el('div', { class: 'muted' }, 'by phase: ' + phases.join('; ')) : null,
+      failed.length ? el('div', { class: 'failed' }, el('span', {}, `failed (${fmt(byState.failed || 0)}; first ${failed.length}):`),
+        el('ul', {}, failed)) : null,
+      slowest.length ? el('div', { class: 'slowest' }, el('span', {}, 'longest at their step:'), el('ul', {}, slowest)) : null);
+  }
+
+  /** The state select and the name box; a change starts the table again at its first page. */
+  function filters(p) {
+    const v = view(p.id);
+    const select = el('select', { 'data-plan': p.id, 'data-filter': 'state', title: 'only databases in this state' },
+      el('option', { value: '' }, 'every state'),
+      DATABASE_STATES.map((st) => el('option', { value: st, selected: v.state === st }, st)));
+    select.addEventListener('change', () => setFilter(p.id, { state: select.value }));
+    const name = el('input', { type: 'search', 'data-plan': p.id, 'data-filter': 'name', value: v.name,
+      placeholder: 'database name contains', spellcheck: false });
+    name.addEventListener('input', () => {
+      clearTimeout(state.typing);
+      state.typing = setTimeout(() => setFilter(p.id, { name: name.value.trim() }), 300);
+    });
+    return el('div', { class: 'filters' }, select, name);
+  }
+
+  function setFilter(id, change) {
+    const v = view(id);
+    Object.assign(v, change);
+    v.cursors = [-1];
+    refresh();
+  }
+
+  /** Previous / next page of the databases shown. */
+  function pager(p) {
+    const v = view(p.id);
+    const page = v.cursors.length;
+    const shown = (p.databases || []).length;
+    const first = (page - 1) * DATABASES_PAGE;
+    const prev = el('button', { type: 'button', 'data-plan': p.id, 'data-page': 'prev', disabled: page === 1 }, '‹ Previous');
+    prev.addEventListener('click', () => {
+      v.cursors.pop();
+      refresh();
+    });
+    const next = el('button', { type: 'button', 'data-plan': p.id, 'data-page': 'next',
+      disabled: p.next === null || p.next === undefined }, 'Next ›');
+    next.addEventListener('click', () => {
+      v.cursors.push(Number(p.next));
+      refresh();
+    });
+    const what = v.state || v.name ? 'matching databases' : 'databases';
+    return el('div', { class: 'pager' }, prev,
+      el('span', { class: 'muted', 'data-page-info': page }, shown === 0 ? 'no ' + what
+        : `${what} ${fmt(first + 1)}–${fmt(first + shown)} (page ${page})`), next);
+  }
+
   function databaseTable(p) {
     const rows = (p.databases || []).map((d) => databaseRow(d));
     return el('table', {},
@@ -268,20 +412,27 @@
     if (b && b['throttle-reason'] && !b.finished) {
       detail.push(el('span', { class: 'throttle' }, 'throttled: ' + b['throttle-reason']));
     }
+    if (d.waiting) {
+      detail.push(el('span', { class: 'waiting' }, 'waiting for the ' + (d.waiting === 'server-budget'
+        ? 'server budget (max-concurrent-backfills)' : d.waiting)));
+    }
     if (d['current-step']) {
       detail.push(el('div', { class: 'muted' }, d['current-step']));
     }
     if (d['last-error']) {
       detail.push(el('div', { class: 'error-text' }, d['last-error']));
     }
-    return el('tr', { 'data-database': d.database, 'data-state': d.state, 'data-rows-done': b ? b['rows-done'] : '' },
+    // A backfill waiting for its server's budget has no progress yet: say so instead of "0% 0 / 0 0/s ?".
+    const shown = d.waiting ? 'waiting' : d.state;
+    const bar = b && !d.waiting ? b : null;
+    return el('tr', { 'data-database': d.database, 'data-state': shown, 'data-rows-done': bar ? bar['rows-done'] : '' },
       el('td', {}, d.database),
       el('td', {}, d.phase),
-      el('td', {}, el('span', { class: 'badge ' + d.state }, d.state)),
-      el('td', {}, b ? progressBar(b) : ''),
-      el('td', { class: 'num' }, b ? `${fmt(b['rows-done'])} / ${fmt(b['rows-estimated'])}` : ''),
-      el('td', { class: 'num' }, b ? fmt(Math.round(b['rows-per-second'] || 0)) + '/s' : ''),
-      el('td', { class: 'num' }, b ? eta(b['eta-seconds']) : ''),
+      el('td', {}, el('span', { class: 'badge ' + shown }, shown)),
+      el('td', {}, bar ? progressBar(bar) : ''),
+      el('td', { class: 'num' }, bar ? `${fmt(bar['rows-done'])} / ${fmt(bar['rows-estimated'])}` : ''),
+      el('td', { class: 'num' }, bar ? fmt(Math.round(bar['rows-per-second'] || 0)) + '/s' : ''),
+      el('td', { class: 'num' }, bar ? eta(bar['eta-seconds']) : ''),
       el('td', {}, detail));
   }
 

@@ -80,6 +80,7 @@ public final class ConfigLoader {
     Defaults defaults = settings.defaults();
     DaemonSettings daemon = settings.daemon();
     PolicySettings policy = settings.policy();
+    RetentionSettings retention = settings.retention();
     AccessReader access = new AccessReader(tidemark);
     List<AuthToken> tokens = access.tokens();
     List<HookConfig> hooks = access.hooks();
@@ -87,7 +88,7 @@ public final class ConfigLoader {
       throw new ConfigException(problems.errors());
     }
     return new TidemarkConfig(fleet.stateDatabase(), http, tokens, fleet.databases(), fleet.groups(), fleet.servers(),
-        defaults, daemon, hooks, problems.warnings(), policy);
+        defaults, daemon, hooks, problems.warnings(), policy, retention);
   }
 
   private static ConfigParseOptions options(String origin) {

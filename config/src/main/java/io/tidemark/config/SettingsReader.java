@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  */
 final class SettingsReader {
   private static final Set<String> LOG_FORMATS = Set.of("text", "json");
+  private static final int MAX_RETENTION_BATCH = 100_000;
   /** A DNS name or IPv4 address, or an IPv6 address in brackets as it appears in a Host header. */
   private static final Pattern HOST_NAME =
       Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?|\\[[0-9a-f:.]+]");
@@ -107,6 +108,21 @@ final class SettingsReader {
     }
     return new DaemonSettings(instanceId.isEmpty() ? defaultInstanceId() : instanceId, lease, heartbeat, poll,
         shutdown, format == null ? null : format.toLowerCase(Locale.ROOT));
+  }
+
+  /** {@code retention}: durations of 0 keep that history forever; the interval and batch size positive. */
+  RetentionSettings retention() {
+    Node retention = tidemark.get("retention");
+    Duration events = retention.get("events").nonNegativeDuration();
+    Duration plans = retention.get("ended-plans").nonNegativeDuration();
+    Duration interval = retention.get("interval").positiveDuration();
+    Node batchNode = retention.get("batch-size");
+    Integer batch = batchNode.positiveInt();
+    if (batch != null && batch > MAX_RETENTION_BATCH) {
+      batchNode.error("too-large", "must be at most " + MAX_RETENTION_BATCH
+          + " (each run deletes in one transaction; a smaller batch keeps it short)");
+    }
+    return new RetentionSettings(events, plans, interval, batch == null ? 0 : batch);
   }
 
   PolicySettings policy() {

@@ -22,7 +22,8 @@ public record TidemarkConfig(
     DaemonSettings daemon,
     List<HookConfig> hooks,
     List<ConfigProblem> warnings,
-    PolicySettings policy) {
+    PolicySettings policy,
+    RetentionSettings retention) {
 
   public TidemarkConfig {
     tokens = List.copyOf(tokens);
@@ -32,14 +33,27 @@ public record TidemarkConfig(
     groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
     servers = Collections.unmodifiableMap(new LinkedHashMap<>(servers));
     policy = policy == null ? PolicySettings.SAFE : policy;
+    retention = retention == null ? RetentionSettings.DEFAULT : retention;
   }
 
-  /** A config with the safe {@link PolicySettings#SAFE} policy (for code that builds configs by hand). */
+  /** A config with the given policy and the default {@link RetentionSettings}. */
+  public TidemarkConfig(String stateDatabase, HttpSettings http, List<AuthToken> tokens,
+      Map<String, DatabaseConfig> databases, Map<String, List<String>> groups, Map<String, ServerConfig> servers,
+      Defaults defaults, DaemonSettings daemon, List<HookConfig> hooks, List<ConfigProblem> warnings,
+      PolicySettings policy) {
+    this(stateDatabase, http, tokens, databases, groups, servers, defaults, daemon, hooks, warnings, policy,
+        RetentionSettings.DEFAULT);
+  }
+
+  /**
+   * A config with the safe {@link PolicySettings#SAFE} policy and the default {@link RetentionSettings} (for
+   * code that builds configs by hand).
+   */
   public TidemarkConfig(String stateDatabase, HttpSettings http, List<AuthToken> tokens,
       Map<String, DatabaseConfig> databases, Map<String, List<String>> groups, Map<String, ServerConfig> servers,
       Defaults defaults, DaemonSettings daemon, List<HookConfig> hooks, List<ConfigProblem> warnings) {
     this(stateDatabase, http, tokens, databases, groups, servers, defaults, daemon, hooks, warnings,
-        PolicySettings.SAFE);
+        PolicySettings.SAFE, RetentionSettings.DEFAULT);
   }
 
   public DatabaseConfig database(String name) {

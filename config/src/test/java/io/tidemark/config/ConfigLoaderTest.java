@@ -334,6 +334,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void retentionDefaultsComeFromTheReferenceAndBadValuesAreListedByPath() {
+    assertThat(ConfigLoader.parse(MINIMAL).retention()).isEqualTo(new RetentionSettings(Duration.ofDays(30),
+        Duration.ofDays(90), Duration.ofMinutes(10), 1000));
+    assertThat(ConfigLoader.parse(MINIMAL + "tidemark.retention { events = 0, ended-plans = 7d, batch-size = 50 }")
+        .retention()).isEqualTo(new RetentionSettings(Duration.ZERO, Duration.ofDays(7), Duration.ofMinutes(10), 50));
+    assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL
+        + "tidemark.retention { events = -1d, interval = 0s, batch-size = 1000000 }"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .extracting(ConfigProblem::path, ConfigProblem::code)
+            .containsExactlyInAnyOrder(tuple("tidemark.retention.events", "negative"),
+                tuple("tidemark.retention.interval", "not-positive"),
+                tuple("tidemark.retention.batch-size", "too-large")));
+  }
+
+  @Test
   void describesTheFleetForTheStartupLog() {
     TidemarkConfig config = ConfigLoader.parse(SPEC_EXAMPLE, SPEC_ENV);
     assertThat(config.describe()).isEqualTo("state database authdb; databases: "

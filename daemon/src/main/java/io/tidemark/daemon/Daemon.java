@@ -8,6 +8,7 @@ import io.tidemark.daemon.metrics.MeteredStepRunner;
 import io.tidemark.daemon.metrics.TidemarkMetrics;
 import io.tidemark.daemon.ops.DatabaseVersions;
 import io.tidemark.daemon.ops.PlanOperations;
+import io.tidemark.daemon.ops.Retention;
 import io.tidemark.backfill.CommittedBatch;
 import io.tidemark.backfill.BackfillProgress;
 import io.tidemark.backfill.ServerBudget;
@@ -52,6 +53,7 @@ public final class Daemon {
   private final String runnerDeployment;
   private final TidemarkConfig config;
   private final TidemarkMetrics metrics;
+  private final Retention retention;
   private ApiServer api;
 
   private Daemon(Vertx vertx, Pool state, PlanOperations operations, EngineBackfillRunner backfills,
@@ -63,6 +65,7 @@ public final class Daemon {
     this.runnerDeployment = runnerDeployment;
     this.config = config;
     this.metrics = metrics;
+    this.retention = new Retention(vertx, new ControlStore(state), config.retention());
   }
 
   /**
@@ -152,6 +155,7 @@ public final class Daemon {
 
   private Future<Daemon> startApi() {
     metrics.exportStates(vertx, operations, config.daemon().pollInterval());
+    retention.start();
     return ApiServer.start(vertx, config, operations, state, metrics, this::versions).map(a -> {
       api = a;
       return this;
@@ -162,6 +166,7 @@ public final class Daemon {
   public Future<Void> stop() {
     LOG.info("daemon {} stopping", config.daemon().instanceId());
     Promise<Void> stopped = Promise.promise();
+    retention.stop();
     stopping("close the API", api::close)
         .andThen(v -> metrics.close())
         .compose(v -> stopping("stop the plan runner", () -> vertx.undeploy(runnerDeployment)))

@@ -3,8 +3,10 @@ package io.tidemark.daemon.api;
 import io.tidemark.daemon.metrics.TidemarkMetrics;
 import io.tidemark.daemon.ops.ActionResult;
 import io.tidemark.daemon.ops.PlanOperations;
+import io.tidemark.daemon.ops.PlanQueries;
 import io.tidemark.daemon.ops.SubmitReceipt;
 import io.tidemark.daemon.ops.ThrottleChange;
+import io.tidemark.daemon.store.PlanPages;
 import io.tidemark.daemon.store.PlanState;
 import io.tidemark.planner.CompiledPlan;
 import io.tidemark.planner.PlanException;
@@ -14,9 +16,15 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -34,6 +42,13 @@ final class PlanRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(PlanRoutes.class);
   private static final int DEFAULT_EVENTS = 500;
   private static final int MAX_EVENTS = 5000;
+  /** Plans per page of {@code GET /plans} unless {@code limit} says otherwise: a small install sees them all. */
+  private static final int DEFAULT_PLANS = 100;
+  private static final int MAX_PLANS = 1000;
+  /** Databases per page of {@code GET /plans/{id}} when it is paged (any of state, database, limit, after). */
+  private static final int DEFAULT_DATABASES = 50;
+  private static final int MAX_DATABASES = 1000;
+  private static final List<String> DATABASE_STATES = List.of("pending", "running", "paused", "done", "failed");
   /** Actions without {@code ?database=}: they change the plan's state, which all its databases share. */
   private static final Set<String> WHOLE_PLAN_ACTIONS = Set.of("cancel", "approve", "rollback");
   private static final Set<String> THROTTLE_FIELDS = Set.of("max-rows-per-second", "operator-throttle");
@@ -94,21 +109,81 @@ final class PlanRoutes {
     }
   }
 
+  /** {@code GET /plans?limit=N&after=CURSOR}: a page of plans, oldest first, and the cursor of the next. */
   void list(RoutingContext ctx) {
-    ops.plans().onSuccess(plans -> json(ctx, 200, new JsonObject().put("plans",
-            new JsonArray(plans.stream().map(PlanJson::summary).toList()))))
+    int limit;
+    Optional<PlanPages.PlanCursor> after;
+    try {
+      limit = (int) Math.min(number(ctx, "limit", DEFAULT_PLANS), MAX_PLANS);
+      after = Optional.ofNullable(ctx.queryParams().get("after")).map(PlanRoutes::decodeCursor);
+    } catch (IllegalArgumentException e) {
+      ApiError.badRequest("bad-parameter", e.getMessage()).send(ctx);
+      return;
+    }
+    if (limit == 0) {
+      ApiError.badRequest("bad-parameter", "limit must be at least 1").send(ctx);
+      return;
+    }
+    ops.queries().plans(after, limit)
+        .onSuccess(page -> json(ctx, 200, PlanJson.plans(page.plans(), page.next().map(PlanRoutes::encodeCursor))))
         .onFailure(e -> failed(ctx, e));
   }
 
+  /**
+   * {@code GET /plans/{id}[?state=S&database=TEXT&limit=N&after=POSITION]}: the plan with its summary; every
+   * database without parameters, else the page of databases matching the filters, in rollout order.
+   */
   void get(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    ops.plan(id).onSuccess(v -> {
+    PlanQueries.DatabaseQuery query;
+    try {
+      query = databaseQuery(ctx);
+    } catch (IllegalArgumentException e) {
+      ApiError.badRequest("bad-parameter", e.getMessage()).send(ctx);
+      return;
+    }
+    ops.queries().plan(id, query).onSuccess(v -> {
       if (v.isEmpty()) {
         ApiError.notFound("no plan " + id).send(ctx);
       } else {
-        json(ctx, 200, PlanJson.detail(v.get(), metrics.backfills(id)));
+        json(ctx, 200, PlanJson.detail(v.get(), metrics.backfills(id), Instant.now()));
       }
     }).onFailure(e -> failed(ctx, e));
+  }
+
+  private static PlanQueries.DatabaseQuery databaseQuery(RoutingContext ctx) {
+    Optional<String> state = Optional.ofNullable(ctx.queryParams().get("state"));
+    if (state.isPresent() && !DATABASE_STATES.contains(state.get())) {
+      throw new IllegalArgumentException("state must be one of " + String.join(", ", DATABASE_STATES)
+          + ", not '" + state.get() + "'");
+    }
+    Optional<String> name = Optional.ofNullable(ctx.queryParams().get("database")).filter(n -> !n.isEmpty());
+    long after = number(ctx, "after", -1);
+    if (after > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("after is not a position of this plan");
+    }
+    boolean paged = state.isPresent() || name.isPresent() || ctx.queryParams().contains("limit")
+        || ctx.queryParams().contains("after");
+    OptionalInt limit = paged
+        ? OptionalInt.of((int) Math.min(number(ctx, "limit", DEFAULT_DATABASES), MAX_DATABASES))
+        : OptionalInt.empty();
+    return new PlanQueries.DatabaseQuery(state, name, (int) after, limit);
+  }
+
+  /** The opaque cursor of {@code GET /plans}: the last plan's creation time and id, base64url. */
+  static String encodeCursor(PlanPages.PlanCursor c) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(
+        (c.createdAt().toString() + "|" + c.id()).getBytes(StandardCharsets.UTF_8));
+  }
+
+  static PlanPages.PlanCursor decodeCursor(String text) {
+    try {
+      String raw = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+      int bar = raw.indexOf('|');
+      return new PlanPages.PlanCursor(OffsetDateTime.parse(raw.substring(0, bar)), raw.substring(bar + 1));
+    } catch (IllegalArgumentException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+      throw new IllegalArgumentException("after is not a cursor this API gave out (use the answer's next)");
+    }
   }
 
   /** {@code GET /plans/{id}/events?after=ID&limit=N}: events after {@code after}, oldest first. */
@@ -126,7 +201,7 @@ final class PlanRoutes {
     int n = (int) Math.min(limit, MAX_EVENTS);
     ops.plan(id).compose(v -> v.isEmpty()
             ? Future.succeededFuture((JsonObject) null)
-            : ops.events(id, after, n).map(PlanJson::events))
+            : ops.events(id, after, n).map(events -> PlanJson.events(events, n)))
         .onSuccess(body -> {
           if (body == null) {
             ApiError.notFound("no plan " + id).send(ctx);

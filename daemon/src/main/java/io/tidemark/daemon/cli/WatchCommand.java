@@ -41,8 +41,10 @@ public final class WatchCommand extends RemoteCommand {
     boolean terminal = System.console() != null;
     List<String> shown = List.of();
     while (true) {
-      JsonNode plan = api.get("/plans/" + ApiClient.encode(id));
-      List<String> lines = render(plan);
+      JsonNode plan = api.get("/plans/" + ApiClient.encode(id) + "?limit=" + PlanSummaryText.SMALL_PLAN);
+      boolean small = plan.path("summary").path("databases").asLong() <= PlanSummaryText.SMALL_PLAN;
+      List<String> lines = small ? render(plan) : renderLarge(plan, api.get("/plans/" + ApiClient.encode(id)
+          + "?state=running&limit=" + PlanSummaryText.SMALL_PLAN));
       if (terminal) {
         redraw(out, shown.size(), lines);
       } else if (!lines.equals(shown)) {
@@ -65,17 +67,41 @@ public final class WatchCommand extends RemoteCommand {
     List<String> lines = new ArrayList<>();
     lines.add("plan " + plan.path("id").asText() + ": " + plan.path("state").asText()
         + " (phase " + plan.path("phase").asText() + ")");
+    lines.addAll(table(plan.path("databases")));
+    return lines;
+  }
+
+  /**
+   * A plan with more databases than fit a screen: the summary's counts and ETA, then the first running
+   * databases (read as one page, {@code ?state=running}) with their progress.
+   */
+  static List<String> renderLarge(JsonNode plan, JsonNode running) {
+    List<String> lines = new ArrayList<>();
+    lines.add("plan " + plan.path("id").asText() + ": " + plan.path("state").asText()
+        + " (phase " + plan.path("phase").asText() + ")");
+    lines.addAll(PlanSummaryText.counts(plan.path("summary")));
+    lines.addAll(table(running.path("databases")));
+    long shown = running.path("databases").size();
+    long total = plan.path("summary").path("by-state").path("running").asLong();
+    if (total > shown) {
+      lines.add("... " + (total - shown) + " more running");
+    }
+    return lines;
+  }
+
+  private static List<String> table(JsonNode databases) {
+    List<String> lines = new ArrayList<>();
     Table table = new Table("DATABASE", "PHASE", "STATE", "PROGRESS", "ROWS", "RATE", "ETA", "THROTTLE");
-    for (JsonNode d : plan.path("databases")) {
+    for (JsonNode d : databases) {
       JsonNode b = d.path("backfills").path(0);
-      if (b.isMissingNode()) {
-        table.row(d.path("database").asText(), d.path("phase").asText(), d.path("state").asText(),
+      if (b.isMissingNode() || !d.path("waiting").isNull() && !d.path("waiting").isMissingNode()) {
+        table.row(d.path("database").asText(), d.path("phase").asText(), PlanSummaryText.state(d),
             d.path("current-step").isNull() ? "" : d.path("current-step").asText(), "", "", "", "");
       } else {
-        table.row(d.path("database").asText(), d.path("phase").asText(), d.path("state").asText(),
+        table.row(d.path("database").asText(), d.path("phase").asText(), PlanSummaryText.state(d),
             bar(b.path("ratio").asDouble()),
             b.path("rows-done").asLong() + "/" + b.path("rows-estimated").asLong(),
-            Math.round(b.path("rows-per-second").asDouble()) + "/s", eta(b.path("eta-seconds")),
+            Math.round(b.path("rows-per-second").asDouble()) + "/s", PlanSummaryText.duration(b.path("eta-seconds")),
             b.path("throttle-reason").isNull() ? "" : b.path("throttle-reason").asText());
       }
     }
@@ -88,14 +114,6 @@ public final class WatchCommand extends RemoteCommand {
     double r = Math.max(0, Math.min(1, ratio));
     int filled = (int) Math.round(r * BAR);
     return "[" + "#".repeat(filled) + "-".repeat(BAR - filled) + "] " + String.format("%3d%%", Math.round(r * 100));
-  }
-
-  private static String eta(JsonNode seconds) {
-    if (seconds.isNull() || seconds.isMissingNode()) {
-      return "?";
-    }
-    long s = Math.round(seconds.asDouble());
-    return s >= 3600 ? s / 3600 + "h" + (s % 3600) / 60 + "m" : s >= 60 ? s / 60 + "m" + s % 60 + "s" : s + "s";
   }
 
   /** Moves the cursor back over the previous block, then rewrites every line, clearing leftovers. */

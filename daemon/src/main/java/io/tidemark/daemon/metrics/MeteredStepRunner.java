@@ -1,6 +1,7 @@
 package io.tidemark.daemon.metrics;
 
 import io.tidemark.backfill.BackfillProgress;
+import io.tidemark.backfill.BackfillState;
 import io.tidemark.daemon.runner.StatementLog;
 import io.tidemark.daemon.runner.StepContext;
 import io.tidemark.daemon.runner.StepOutcome;
@@ -62,16 +63,37 @@ public final class MeteredStepRunner implements StepRunner {
   }
 
   private Future<StepOutcome> runBackfill(CompiledStep step, BackfillSpec spec, StepContext ctx, StepLogContext log) {
-    BackfillMeter meter = metrics.backfill(ctx.planId(), ctx.database().name(), spec.table());
+    BackfillMeter meter = metrics.queuedBackfill(ctx.planId(), ctx.database().name(), spec.table());
     long sampler = ctx.vertx().setPeriodic(SAMPLE_MS, id -> sample(ctx, meter));
     return log.around(() -> delegate.run(step, backfillContext(ctx, meter)))
         .andThen(ar -> ctx.vertx().cancelTimer(sampler))
         .andThen(ar -> ended(meter, ar.succeeded() ? ar.result() : null));
   }
 
+  /**
+   * The backfill ended: finished (ratio 1 in its snapshot) or failed, its per-database series are removed;
+   * stopped at a boundary (paused, lease lost), they stay until it resumes here or ends.
+   */
+  private static void ended(BackfillMeter meter, StepOutcome outcome) {
+    meter.throttled(Optional.empty());
+    if (outcome instanceof StepOutcome.Completed) {
+      meter.finished();
+    }
+    if (outcome == null || outcome instanceof StepOutcome.Completed) {
+      meter.remove();
+    }
+  }
+
   private void sample(StepContext ctx, BackfillMeter meter) {
-    progress.progress(ctx.planId(), ctx.database().name()).ifPresent(p -> meter.sample(p.rowsDone(), p.rowsEstimated(),
-        p.rowsPerSecond(), p.throttle().map(t -> t.signal().label())));
+    progress.progress(ctx.planId(), ctx.database().name()).ifPresent(p -> sample(meter, p));
+  }
+
+  private static void sample(BackfillMeter meter, BackfillProgress p) {
+    if (p.state() == BackfillState.WAITING_FOR_BUDGET) {
+      meter.waiting(BackfillMeter.WAITING_SERVER_BUDGET);
+    } else {
+      meter.sample(p.rowsDone(), p.rowsEstimated(), p.rowsPerSecond(), p.throttle().map(t -> t.signal().label()));
+    }
   }
 
   /** The backfill's statement log, sampling on each report (every committed batch is one) for fresh numbers. */
@@ -87,13 +109,6 @@ public final class MeteredStepRunner implements StepRunner {
   private void indexDone(StepContext ctx, CompiledStep step, StepOutcome outcome) {
     if (outcome instanceof StepOutcome.Completed) {
       metrics.stepCompleted(ctx.planId(), ctx.database().name(), step.id());
-    }
-  }
-
-  private static void ended(BackfillMeter meter, StepOutcome outcome) {
-    meter.throttled(Optional.empty());
-    if (outcome instanceof StepOutcome.Completed) {
-      meter.finished();
     }
   }
 

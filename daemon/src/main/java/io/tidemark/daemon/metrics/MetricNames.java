@@ -16,6 +16,8 @@ public final class MetricNames {
 
   public static final String PLAN_STATE = "tidemark_plan_state";
   public static final String STEP_STATE = "tidemark_step_state";
+  public static final String STEP_DATABASES = "tidemark_step_databases";
+  public static final String BACKFILLS_WAITING = "tidemark_backfills_waiting";
   public static final String BACKFILL_ROWS_TOTAL = "tidemark_backfill_rows_total";
   public static final String BACKFILL_ROWS_ESTIMATED = "tidemark_backfill_rows_estimated";
   public static final String BACKFILL_PROGRESS_RATIO = "tidemark_backfill_progress_ratio";
@@ -32,7 +34,7 @@ public final class MetricNames {
    * {@code _count} series of the batch-duration histogram.
    */
   public static final List<String> ALL_SERIES = List.of(
-      PLAN_STATE, STEP_STATE, BACKFILL_ROWS_TOTAL, BACKFILL_ROWS_ESTIMATED, BACKFILL_PROGRESS_RATIO,
+      PLAN_STATE, STEP_STATE, STEP_DATABASES, BACKFILLS_WAITING, BACKFILL_ROWS_TOTAL, BACKFILL_ROWS_ESTIMATED, BACKFILL_PROGRESS_RATIO,
       BACKFILL_ETA_SECONDS, BACKFILL_BATCH_ROWS,
       BACKFILL_BATCH_DURATION_SECONDS + "_bucket", BACKFILL_BATCH_DURATION_SECONDS + "_sum",
       BACKFILL_BATCH_DURATION_SECONDS + "_count", BACKFILL_BATCH_DURATION_SECONDS + "_max",

@@ -21,6 +21,7 @@ import io.tidemark.backfill.CommittedBatch;
 import io.tidemark.daemon.ops.PlanOperations;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -72,7 +73,7 @@ public final class TidemarkMetrics implements AutoCloseable {
    * (on {@code vertx}'s event loop). Call once; {@link #close()} stops it.
    */
   public void exportStates(Vertx vertx, PlanOperations operations, Duration interval) {
-    states = new StateGauges(vertx, operations, registry);
+    states = new StateGauges(vertx, operations.queries(), registry, this::forgetPlan);
     states.start(interval);
   }
 
@@ -87,8 +88,51 @@ public final class TidemarkMetrics implements AutoCloseable {
    * same meters back, its counter continuing.
    */
   public BackfillMeter backfill(String plan, String database, String table) {
+    BackfillMeter meter = queuedBackfill(plan, database, table);
+    meter.register();
+    return meter;
+  }
+
+  /**
+   * The meters of a backfill that may first wait for its server's budget: its series appear when it starts
+   * working (its first batch or progress sample), and the plan's {@code tidemark_backfills_waiting} counts it
+   * while it waits.
+   */
+  BackfillMeter queuedBackfill(String plan, String database, String table) {
+    if (registry.find("tidemark.backfills.waiting").tag("plan", plan).gauge() == null) {
+      waitingGauge(plan);
+    }
     return backfills.computeIfAbsent(new BackfillKey(plan, database, table),
         k -> new BackfillMeter(registry, Tags.of("plan", plan, "database", database, "table", table)));
+  }
+
+  private void waitingGauge(String plan) {
+    Gauge.builder("tidemark.backfills.waiting", this, m -> m.waiting(plan))
+        .description("Backfills of the plan on this daemon waiting for their server's budget")
+        .tags("plan", plan, "reason", BackfillMeter.WAITING_SERVER_BUDGET).register(registry);
+  }
+
+  private long waiting(String plan) {
+    return backfills(plan).stream().filter(b -> b.waiting().isPresent()).count();
+  }
+
+  /**
+   * Forgets a plan's backfills (their snapshots, the series still registered, the waiting gauge): the plan
+   * ended, so its databases' work is over. Called by the state gauges.
+   */
+  void forgetPlan(String plan) {
+    backfills.entrySet().removeIf(e -> {
+      if (e.getKey().plan().equals(plan)) {
+        e.getValue().remove();
+        return true;
+      }
+      return false;
+    });
+    registry.find("tidemark.backfills.waiting").tag("plan", plan).meters().forEach(registry::remove);
+    registry.find("tidemark.ddl.attempts").tag("plan", plan).meters().forEach(registry::remove);
+    registry.find("tidemark.ddl.lock.timeouts").tag("plan", plan).meters().forEach(registry::remove);
+    registry.find("tidemark.index.build.progress.ratio").tag("plan", plan).meters().forEach(registry::remove);
+    indexes.keySet().removeIf(k -> k.startsWith(plan + "\0"));
   }
 
   /** A backfill batch committed on this daemon (the engine's batch listener; an event loop, never blocks). */
@@ -123,11 +167,14 @@ public final class TidemarkMetrics implements AutoCloseable {
         .tags("plan", plan, "database", database, "step", step).register(registry);
   }
 
-  /** A step whose index build was reported completed: its ratio is 1 (the last poll may have seen less). */
+  /**
+   * A DDL step completed on a database: its attempt counters and index-build gauge are removed, so a fleet's
+   * finished steps leave no per-database series behind (the event log keeps every attempt).
+   */
   void stepCompleted(String plan, String database, String step) {
-    IndexProgress holder = indexes.get(plan + "\0" + database + "\0" + step);
-    if (holder != null) {
-      holder.ratio = 1.0;
+    indexes.remove(plan + "\0" + database + "\0" + step);
+    for (String name : List.of("tidemark.ddl.attempts", "tidemark.ddl.lock.timeouts", "tidemark.index.build.progress.ratio")) {
+      registry.find(name).tags("plan", plan, "database", database, "step", step).meters().forEach(registry::remove);
     }
   }
 

@@ -117,6 +117,11 @@ public final class PlanOperations {
     return store.plans();
   }
 
+  /** The paged and aggregate reads that stay cheap at fleet size. */
+  public PlanQueries queries() {
+    return new PlanQueries(store);
+  }
+
   /** The plan's events after {@code afterId}, oldest first, at most {@code limit}. */
   public Future<List<EventRecord>> events(String planId, long afterId, int limit) {
     return store.events(planId, afterId, limit);

@@ -127,6 +127,11 @@ public final class ControlStore {
     this.pool = pool;
   }
 
+  /** The paged, aggregate and retention statements that stay cheap at fleet size. */
+  public PlanPages pages() {
+    return new PlanPages(pool);
+  }
+
   /** Brings the control schema to {@link #SCHEMA_VERSION}; returns the version found before. */
   public Future<Integer> migrate() {
     return ControlSchema.migrate(pool);

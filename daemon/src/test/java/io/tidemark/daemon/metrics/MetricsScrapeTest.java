@@ -103,6 +103,58 @@ class MetricsScrapeTest {
   }
 
   @Test
+  void aBackfillWaitingForItsServerBudgetHasNoPerDatabaseSeriesButIsCounted() {
+    try (TidemarkMetrics metrics = new TidemarkMetrics()) {
+      metrics.queuedBackfill("p1", "authdb", "users").waiting(BackfillMeter.WAITING_SERVER_BUDGET);
+      metrics.queuedBackfill("p1", "apidb", "users").waiting(BackfillMeter.WAITING_SERVER_BUDGET);
+      BackfillMeter working = metrics.queuedBackfill("p1", "admindb", "users");
+      working.sample(10, 100, 5, Optional.empty());
+
+      PrometheusText scrape = PrometheusText.parse(metrics.scrape());
+
+      assertThat(scrape.value(MetricNames.BACKFILLS_WAITING, Map.of("plan", "p1", "reason", "server-budget")))
+          .isEqualTo(2.0);
+      assertThat(scrape.samples(MetricNames.BACKFILL_PROGRESS_RATIO)).extracting(s -> s.labels().get("database"))
+          .containsExactly("admindb");
+      assertThat(metrics.backfills("p1")).filteredOn(b -> b.database().equals("authdb"))
+          .extracting(b -> b.waiting().orElse("")).containsExactly("server-budget");
+    }
+  }
+
+  @Test
+  void anEndedBackfillAndAnEndedPlanLeaveNoSeriesBehind() {
+    try (TidemarkMetrics metrics = new TidemarkMetrics()) {
+      BackfillMeter done = metrics.backfill("p1", "authdb", "users");
+      done.batch(100, Duration.ofMillis(20));
+      done.finished();
+      done.remove();
+      metrics.backfill("p1", "apidb", "users").batch(5, Duration.ofMillis(20));
+      metrics.ddlAttempt("p1", "apidb", "expand[0]/add", false);
+      metrics.indexBuild("p1", "apidb", "expand[1]/idx", 0.5);
+      metrics.ddlAttempt("p1", "authdb", "expand[1]/idx", false);
+      metrics.indexBuild("p1", "authdb", "expand[1]/idx", 0.9);
+      metrics.stepCompleted("p1", "authdb", "expand[1]/idx");
+
+      PrometheusText ended = PrometheusText.parse(metrics.scrape());
+      assertThat(ended.samples(MetricNames.BACKFILL_ROWS_TOTAL)).extracting(s -> s.labels().get("database"))
+          .containsExactly("apidb");
+      assertThat(metrics.backfills("p1")).filteredOn(b -> b.database().equals("authdb"))
+          .extracting(BackfillMeter.Snapshot::ratio).containsExactly(1.0);
+      assertThat(ended.samples(MetricNames.DDL_ATTEMPTS_TOTAL)).extracting(s -> s.labels().get("database"))
+          .as("the completed step's counters are gone").containsExactly("apidb");
+      assertThat(ended.samples(MetricNames.INDEX_BUILD_PROGRESS_RATIO)).extracting(s -> s.labels().get("database"))
+          .containsExactly("apidb");
+
+      metrics.forgetPlan("p1");
+
+      Set<String> left = PrometheusText.parse(metrics.scrape()).families().keySet().stream()
+          .filter(n -> n.startsWith(MetricNames.PREFIX)).collect(Collectors.toSet());
+      assertThat(left).isEmpty();
+      assertThat(metrics.backfills("p1")).isEmpty();
+    }
+  }
+
+  @Test
   void parserRefusesWhatTheFormatForbids() {
     assertThatThrownBy(() -> PrometheusText.parse("x 1\n")).hasMessageContaining("outside its TYPE'd family");
     assertThatThrownBy(() -> PrometheusText.parse("# TYPE x gauge\nx 1")).hasMessageContaining("newline");
