@@ -103,7 +103,8 @@ final class Rewriter {
       return one(rawPiece(Phase.CONTRACT, raw, true, Set.of(), Set.of()),
           "a rename: runs in contract, once no release uses the old name");
     }
-    return one(rawPiece(Phase.EXPAND, raw, true, Set.of(), Set.of()), "additive: runs in expand as written");
+    return one(rawPiece(Phase.EXPAND, raw, true, Set.of(), Set.of()),
+        "no rule for it: kept as written in expand (the lint decides)");
   }
 
   // ---- CREATE
