@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * What every import IT does: a state database, the target the imported plan runs on and a twin the tool's own
@@ -114,6 +115,14 @@ final class ImportHarness implements AutoCloseable {
    * milliseconds. Returns that session.
    */
   AppSession runUnderLoad(String planText, String appSql) {
+    return runUnderLoad(planText, appSql, app -> { });
+  }
+
+  /**
+   * As {@link #runUnderLoad(String, String)}; {@code beforeContract} runs once when the plan waits for its contract
+   * approval (expand and migrate done), with the application session: the point where the old release retires.
+   */
+  AppSession runUnderLoad(String planText, String appSql, Consumer<AppSession> beforeContract) {
     TidemarkConfig config = Fixtures.config("import-it", state, Map.of(DATABASE, target), List.of());
     CompiledPlan plan = PlanCompiler.compile(PlanParser.parse(planText, "imported.conf", config), config);
     AppSession app = AppSession.start(target, appSql, 2);
@@ -129,6 +138,9 @@ final class ImportHarness implements AutoCloseable {
           break;
         }
         assertThat(approvals).as("approvals asked for").isLessThan(2);
+        if (state.queryLong("SELECT count(*) FROM tidemark.step_states WHERE plan_id = '" + plan.id() + "'") > 0) {
+          beforeContract.accept(app);
+        }
         assertThat(Fleet.get(daemon.operations().approve(plan.id(), "import-it"))).isInstanceOf(ActionResult.Done.class);
       }
       assertThat(planState(plan.id())).isEqualTo("completed");
