@@ -72,9 +72,9 @@ class ImportSourcesTest {
     assertThat(ImportSources.read(SourceTool.PRISMA, List.of(fixtures.resolve("prisma/migrations"))))
         .extracting(SourceText::migration).containsExactly("01_init", "03_metric_performance_index", "07_add_tag");
     Path flyway = fixtures.resolve("flyway");
-    assertThat(ImportSources.read(SourceTool.FLYWAY, List.of(flyway.resolve("V6_2_0_3__add_indexes_on_foreign_keys.sql"),
-        flyway.resolve("V6_2_0_0__add_abort_status_check.sql"), flyway.resolve("V6_2_0_1__add_finished_task_index.sql"))))
-        .extracting(SourceText::migration)
+    List<Path> outOfOrder = List.of(flyway.resolve("V6_2_0_3__add_indexes_on_foreign_keys.sql"),
+        flyway.resolve("V6_2_0_0__add_abort_status_check.sql"), flyway.resolve("V6_2_0_1__add_finished_task_index.sql"));
+    assertThat(ImportSources.read(SourceTool.FLYWAY, outOfOrder)).extracting(SourceText::migration)
         .containsExactly("V6_2_0_0__add_abort_status_check.sql", "V6_2_0_1__add_finished_task_index.sql",
             "V6_2_0_3__add_indexes_on_foreign_keys.sql");
   }

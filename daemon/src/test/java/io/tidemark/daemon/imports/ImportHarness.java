@@ -141,7 +141,8 @@ final class ImportHarness implements AutoCloseable {
         if (state.queryLong("SELECT count(*) FROM tidemark.step_states WHERE plan_id = '" + plan.id() + "'") > 0) {
           beforeContract.accept(app);
         }
-        assertThat(Fleet.get(daemon.operations().approve(plan.id(), "import-it"))).isInstanceOf(ActionResult.Done.class);
+        assertThat(Fleet.get(daemon.operations().approve(plan.id(), "import-it")))
+            .isInstanceOf(ActionResult.Done.class);
       }
       assertThat(planState(plan.id())).isEqualTo("completed");
       // every imported plan has raw sql steps (at least the tool's history), so nothing ran before the approval
