@@ -10,7 +10,6 @@ import io.tidemark.planner.imports.Bookkeeping;
 import io.tidemark.planner.imports.ImportRequest;
 import io.tidemark.planner.imports.ImportResult;
 import io.tidemark.planner.imports.ImportResult.ReportEntry;
-import io.tidemark.planner.imports.ImportSources;
 import io.tidemark.planner.imports.Importer;
 import io.tidemark.planner.imports.SourceText;
 import io.tidemark.planner.imports.SourceTool;

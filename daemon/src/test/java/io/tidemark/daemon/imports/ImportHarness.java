@@ -6,13 +6,13 @@ import io.tidemark.config.TidemarkConfig;
 import io.tidemark.daemon.Daemon;
 import io.tidemark.daemon.Fixtures;
 import io.tidemark.daemon.Fleet;
+import io.tidemark.daemon.cli.ImportSources;
 import io.tidemark.daemon.ops.ActionResult;
 import io.tidemark.planner.CompiledPlan;
 import io.tidemark.planner.compile.PlanCompiler;
 import io.tidemark.planner.imports.Bookkeeping;
 import io.tidemark.planner.imports.ImportRequest;
 import io.tidemark.planner.imports.ImportResult;
-import io.tidemark.planner.imports.ImportSources;
 import io.tidemark.planner.imports.Importer;
 import io.tidemark.planner.imports.SourceTool;
 import io.tidemark.planner.plan.PlanParser;
@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * What every import IT does: a state database, the target the imported plan runs on and a twin the tool's own
@@ -109,10 +110,19 @@ final class ImportHarness implements AutoCloseable {
   }
 
   /**
-   * Runs {@code planText} on the target through a daemon, approving contract when it waits for it, while an
-   * application session runs {@code appSql} on the target every few milliseconds. Returns that session.
+   * Runs {@code planText} on the target through a daemon, approving its raw SQL and its contract as an operator
+   * would when it waits for them, while an application session runs {@code appSql} on the target every few
+   * milliseconds. Returns that session.
    */
   AppSession runUnderLoad(String planText, String appSql) {
+    return runUnderLoad(planText, appSql, app -> { });
+  }
+
+  /**
+   * As {@link #runUnderLoad(String, String)}; {@code beforeContract} runs once when the plan waits for its contract
+   * approval (expand and migrate done), with the application session: the point where the old release retires.
+   */
+  AppSession runUnderLoad(String planText, String appSql, Consumer<AppSession> beforeContract) {
     TidemarkConfig config = Fixtures.config("import-it", state, Map.of(DATABASE, target), List.of());
     CompiledPlan plan = PlanCompiler.compile(PlanParser.parse(planText, "imported.conf", config), config);
     AppSession app = AppSession.start(target, appSql, 2);
@@ -120,11 +130,24 @@ final class ImportHarness implements AutoCloseable {
     try {
       assertThat(Fleet.get(daemon.operations().submit(plan, planText, "import-it")))
           .isInstanceOf(ActionResult.Done.class);
-      awaitState(plan.id(), "awaiting-approval", "completed");
-      if ("awaiting-approval".equals(planState(plan.id()))) {
-        assertThat(Fleet.get(daemon.operations().approve(plan.id(), "import-it"))).isInstanceOf(ActionResult.Done.class);
-        awaitState(plan.id(), "completed");
+      // An operator approves twice at most: the raw SQL before the first step (raw-sql-approval is required by
+      // default and an imported plan has sql steps), then contract after migrate.
+      for (int approvals = 0; approvals <= 2; approvals++) {
+        awaitState(plan.id(), "awaiting-approval", "completed");
+        if ("completed".equals(planState(plan.id()))) {
+          break;
+        }
+        assertThat(approvals).as("approvals asked for").isLessThan(2);
+        if (state.queryLong("SELECT count(*) FROM tidemark.step_states WHERE plan_id = '" + plan.id() + "'") > 0) {
+          beforeContract.accept(app);
+        }
+        assertThat(Fleet.get(daemon.operations().approve(plan.id(), "import-it")))
+            .isInstanceOf(ActionResult.Done.class);
       }
+      assertThat(planState(plan.id())).isEqualTo("completed");
+      // every imported plan has raw sql steps (at least the tool's history), so nothing ran before the approval
+      assertThat(state.queryLong("SELECT count(*) FROM tidemark.events WHERE plan_id = '" + plan.id() + "' AND kind"
+          + " = 'state-changed' AND message LIKE 'submitted -> awaiting-approval: raw SQL%'")).isEqualTo(1);
     } finally {
       app.stop();
       Fleet.get(daemon.stop());

@@ -1,7 +1,11 @@
 package io.tidemark.planner.compile;
 
-/** The one JSON string escape of the planner (which has no JSON library): RFC 8259, control characters as {@code \\uXXXX}. */
-final class JsonWriter {
+/**
+ * The one JSON string escape of the planner (which has no JSON library): RFC 8259, control characters as
+ * {@code \\uXXXX}. Also what the importer writes plan strings with, since a HOCON quoted string is a JSON
+ * string. Pure; any thread.
+ */
+public final class JsonWriter {
   private JsonWriter() {}
 
   static void string(String value, StringBuilder out) {
@@ -26,7 +30,8 @@ final class JsonWriter {
     out.append('"');
   }
 
-  static String string(String value) {
+  /** {@code value} as a quoted JSON string: {@code say "hi"} → {@code "say \\"hi\\""}. */
+  public static String string(String value) {
     StringBuilder out = new StringBuilder();
     string(value, out);
     return out.toString();

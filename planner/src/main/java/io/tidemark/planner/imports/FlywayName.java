@@ -8,12 +8,15 @@ import java.util.Optional;
 /**
  * A versioned Flyway script name, {@code V<version>__<description>.sql}, read as Flyway reads it: the version's
  * parts separated by {@code .} or {@code _} ({@code V1_2} is version {@code 1.2}), the description's
- * underscores shown as spaces ({@code add_users} → {@code add users}).
+ * underscores shown as spaces ({@code add_users} → {@code add users}). Ordered by version, as Flyway applies
+ * scripts: {@code V1_9} before {@code V1_10}. Public for the CLI, which picks and orders a directory's scripts
+ * by it; pure.
  */
-record FlywayName(String script, String version, String description, List<BigInteger> parts)
+public record FlywayName(String script, String version, String description, List<BigInteger> parts)
     implements Comparable<FlywayName> {
 
-  static Optional<FlywayName> parse(String fileName) {
+  /** The script's name read, or empty when {@code fileName} is not a versioned script ({@code R__}, {@code U1__}). */
+  public static Optional<FlywayName> parse(String fileName) {
     if (!fileName.startsWith("V") || !fileName.endsWith(".sql")) {
       return Optional.empty();
     }

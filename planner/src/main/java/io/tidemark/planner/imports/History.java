@@ -158,6 +158,11 @@ final class History {
     return new Write(s, Optional.empty(), "flyway_schema_history rows " + String.join(", ", names));
   }
 
+  /** Whether a bookkeeping statement creates the history table or its index (both run in expand). */
+  static boolean createsObject(String statement) {
+    return statement.startsWith("CREATE ");
+  }
+
   /** A SQL string literal: {@code it's} → {@code 'it''s'}. */
   static String literal(String value) {
     return "'" + value.replace("'", "''") + "'";

@@ -1,9 +1,13 @@
 package io.tidemark.planner.imports;
 
+import io.tidemark.planner.compile.JsonWriter;
 import java.util.List;
 import java.util.Map;
 
-/** Writes plan values as HOCON: strings always quoted (JSON escapes), so no value is read as a substitution. */
+/**
+ * Writes plan values as HOCON: strings always quoted (a HOCON quoted string is a JSON string, escaped by
+ * {@link JsonWriter}), so no value is read as a substitution.
+ */
 final class Hocon {
   private Hocon() {}
 
@@ -38,25 +42,7 @@ final class Hocon {
     if (s.indexOf('\n') >= 0 && !s.contains("\"\"\"") && !s.endsWith("\"") && !s.startsWith("\"")) {
       return "\"\"\"" + s + "\"\"\"";
     }
-    StringBuilder b = new StringBuilder("\"");
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
+    return JsonWriter.string(s);
   }
 
   /** A comment line: line breaks in the text become spaces, so a comment never ends early. */

@@ -108,8 +108,19 @@ public final class Importer {
     Phase phase = request.bookkeeping() == Bookkeeping.EXPAND ? Phase.EXPAND : Phase.CONTRACT;
     String reason = "the tool's history, so it agrees with the database afterwards; at the end of "
         + PlanAssembler.name(phase) + " (--bookkeeping " + PlanAssembler.name(phase) + ")";
-    SqlStep step = new SqlStep(write.get().statements(), true, false, write.get().unsafe(), Set.of(), List.of());
-    assembler.addLast(phase, step, "bookkeeping: " + write.get().summary());
+    List<String> statements = write.get().statements();
+    // The history table is created in expand, as every new table is; its rows go where --bookkeeping says.
+    List<String> tables = statements.stream().filter(History::createsObject).toList();
+    List<String> rows = statements.stream().filter(s -> !History.createsObject(s)).toList();
+    if (phase == Phase.EXPAND) {
+      assembler.addLast(phase, new SqlStep(statements, true, false, write.get().unsafe(), Set.of(), List.of()),
+          "bookkeeping: " + write.get().summary());
+    } else {
+      assembler.addLast(Phase.EXPAND, new SqlStep(tables, true, false, Optional.empty(), Set.of(), List.of()),
+          "bookkeeping: the tool's history table, if the database has none yet");
+      assembler.addLast(phase, new SqlStep(rows, true, false, write.get().unsafe(), Set.of(), List.of()),
+          "bookkeeping: " + write.get().summary());
+    }
     report.add(new ReportEntry("-", write.get().summary(), "sql (" + PlanAssembler.name(phase) + ", last step)", reason));
   }
 

@@ -6,6 +6,7 @@ import io.tidemark.planner.imports.Piece.SqlStep;
 import io.tidemark.planner.lint.Expressions;
 import io.tidemark.planner.lint.LintContext;
 import io.tidemark.planner.lint.LintFinding;
+import io.tidemark.planner.lint.LintRule;
 import io.tidemark.planner.lint.SqlLinter;
 import io.tidemark.planner.lint.SqlStatement;
 import io.tidemark.planner.lint.SqlToken;
@@ -102,7 +103,8 @@ final class Rewriter {
       return one(rawPiece(Phase.CONTRACT, raw, true, Set.of(), Set.of()),
           "a rename: runs in contract, once no release uses the old name");
     }
-    return one(rawPiece(Phase.EXPAND, raw, true, Set.of(), Set.of()), "additive: runs in expand as written");
+    return one(rawPiece(Phase.EXPAND, raw, true, Set.of(), Set.of()),
+        "no rule for it: kept as written in expand (the lint decides)");
   }
 
   // ---- CREATE
@@ -410,11 +412,11 @@ final class Rewriter {
     }
     if (a.accept("RENAME", "TO")) {
       Optional<QName> to = a.name();
-      Set<String> defines = new HashSet<>(Set.of(tableKey));
-      to.ifPresent(n -> defines.add("table:" + table.schemaOrDefault() + "." + n.name()));
-      return one(rawPiece(Phase.CONTRACT, actionSql, true, defines, Set.of()),
-          "a table rename breaks every release that uses the old name: the documented safe path renames tables"
-              + " only in contract, so the new release must not use the new name before contract");
+      if (to.isEmpty() || !a.atEnd()) {
+        return one(rawPiece(Phase.CONTRACT, actionSql, true, Set.of(tableKey), Set.of()), "a table rename: kept as"
+            + " written");
+      }
+      return renameTable(table, to.get(), actionSql);
     }
     if (a.at("VALIDATE", "CONSTRAINT")) {
       return one(rawPiece(Phase.CONTRACT, actionSql, true, Set.of(), Set.of(tableKey)),
@@ -424,6 +426,34 @@ final class Rewriter {
       return one(rawPiece(Phase.CONTRACT, actionSql, true, Set.of(), Set.of(tableKey)), "a rename: runs in contract");
     }
     return one(rawPiece(Phase.EXPAND, actionSql, true, Set.of(), Set.of(tableKey)), "kept as written in expand");
+  }
+
+  /**
+   * The safe path docs/plan-reference.md gives for a table rename: in expand, one transaction renames the table
+   * and creates a view under the old name (a simple view is updatable, so the old release keeps reading and
+   * writing through it while the new one uses the new name); contract drops the view, once no release uses the
+   * old name. Example: {@code ALTER TABLE orders RENAME TO purchases} becomes
+   * {@code ALTER TABLE orders RENAME TO purchases; CREATE VIEW orders AS SELECT * FROM purchases} in expand and
+   * {@code DROP VIEW IF EXISTS orders} in contract.
+   */
+  private Rewrite renameTable(QName table, QName to, String actionSql) {
+    String newKey = table.schemaOrDefault() + "." + to.name();
+    String newName = table.schema().map(sch -> io.tidemark.planner.sql.Identifiers.quote(sch) + ".").orElse("")
+        + to.sql();
+    String view = "CREATE VIEW " + table.sql() + " AS SELECT * FROM " + newName;
+    SqlStep rename = sqlStep(Phase.EXPAND, List.of(actionSql, view), true, Set.of(), false);
+    String oldColumns = table.key() + ".";
+    columnTypes.keySet().stream().filter(k -> k.startsWith(oldColumns)).toList()
+        .forEach(k -> columnTypes.put(newKey + "." + k.substring(oldColumns.length()), columnTypes.get(k)));
+    Piece expand = new Piece(Phase.EXPAND, rename, "sql RENAME + view under the old name (expand)",
+        Set.of("table:" + table.key(), "table:" + newKey), Set.of());
+    Piece contract = new Piece(Phase.CONTRACT, sqlStep(Phase.CONTRACT, "DROP VIEW IF EXISTS " + table.sql(), true,
+        Set.of()), "sql DROP VIEW (contract)", Set.of("table:" + table.key()), Set.of());
+    boolean refused = !rename.findings().isEmpty() || !((SqlStep) contract.step()).findings().isEmpty();
+    return new Rewrite(List.of(expand, contract), (refused ? "DECIDE: " : "") + "a table rename breaks every"
+        + " release that uses the old name: renamed in expand together with a view under the old name, which the"
+        + " old release keeps using (a simple view is updatable); the view is dropped in contract"
+        + (refused ? "; the lint still refuses it" : ""), refused);
   }
 
   private Rewrite addColumn(QName table, String prefix, Tokens a, String column) {
@@ -560,7 +590,8 @@ final class Rewriter {
           + " set_not_null validates a NOT VALID check first (no lock on writers), in contract since it enforces");
     }
     if (a.at("DROP", "NOT", "NULL")) {
-      return one(rawPiece(Phase.EXPAND, actionSql, true, Set.of(), needs), "relaxing: catalog only, runs in expand");
+      return one(rawPiece(Phase.CONTRACT, actionSql, true, Set.of(), needs), "catalog only, but the old release may"
+          + " rely on the column never being NULL: runs in contract, once no release does");
     }
     if (a.at("SET", "DEFAULT")) {
       return one(rawPiece(Phase.EXPAND, actionSql, true, Set.of(), needs),
@@ -789,10 +820,11 @@ final class Rewriter {
     String quoted = io.tidemark.planner.sql.Identifiers.quote(name.get());
     String validate = prefix + " VALIDATE CONSTRAINT " + quoted;
     Set<String> defines = Set.of("constraint:" + table.key() + "." + name.get());
-    // Dropped first if it is there, in the same short transaction: a step run again after an interruption
+    // Dropped first if it is there, by the same ALTER TABLE (one lock): a step run again after an interruption
     // then adds it again instead of failing with "already exists".
-    SqlStep addStep = withFindings(new SqlStep(List.of(prefix + " DROP CONSTRAINT IF EXISTS " + quoted, add), true,
-        false, Optional.empty(), Set.of(), List.of()), Phase.CONTRACT);
+    String dropThenAdd = prefix + " DROP CONSTRAINT IF EXISTS " + quoted + "," + add.substring(prefix.length());
+    SqlStep addStep = withFindings(new SqlStep(List.of(dropThenAdd), true, false, Optional.empty(), Set.of(),
+        List.of()), Phase.CONTRACT);
     return new Rewrite(List.of(
         new Piece(Phase.CONTRACT, addStep, "sql ADD CONSTRAINT ... NOT VALID (contract)", defines, needs),
         new Piece(Phase.CONTRACT, sqlStep(Phase.CONTRACT, validate, true, Set.of()), "sql VALIDATE CONSTRAINT (contract)",
@@ -824,7 +856,9 @@ final class Rewriter {
     if (type.isEmpty() || !t.accept("ADD", "VALUE")) {
       Phase phase = containsWord(t, "RENAME") || containsWord(t, "DROP") ? Phase.CONTRACT : Phase.EXPAND;
       return one(rawPiece(phase, "ALTER TYPE " + t.rest(0).substring("ALTER TYPE".length()).strip(), true,
-          Set.of(), Set.of()), phase == Phase.CONTRACT ? "a rename: runs in contract" : "kept as written");
+          Set.of(), Set.of()), phase == Phase.EXPAND ? "kept as written" : containsWord(t, "RENAME")
+          ? "renaming a type or an enum label breaks the release still using the old name, and no operation keeps"
+              + " both names: runs in contract only if the lint accepts it" : "destructive: runs in contract");
     }
     t.accept("IF", "NOT", "EXISTS");
     Optional<SqlToken> value = t.peek().filter(tok -> tok.kind() == SqlToken.Kind.STRING);
@@ -898,6 +932,16 @@ final class Rewriter {
     if (setEnd < t.size()) {
       f.put("where", t.rest(setEnd + 1));
     }
+    List<String> problems = new ArrayList<>();
+    for (String expr : List.of(t.text(setStart, setEnd), setEnd < t.size() ? t.rest(setEnd + 1) : "")) {
+      problems.addAll(Expressions.subqueryProblems(expr));
+      Expressions.forbiddenCalls(expr).forEach(fn -> problems.add("calls " + fn + ", which no plan expression may"));
+    }
+    if (!problems.isEmpty()) {
+      Rewrite kept = refusedRaw(raw, Phase.MIGRATE);
+      return new Rewrite(kept.pieces(), "DECIDE: backfill evaluates its set and where on the row it changes only,"
+          + " and this UPDATE " + problems.get(0) + ": kept as written with its lint findings", true);
+    }
     return one(new Piece(Phase.MIGRATE, new OpStep("backfill", f), "backfill (migrate)", Set.of(),
             Set.of("table:" + table.get().key())),
         "a whole-table UPDATE holds row locks on every row until it commits: backfill runs it in key-ordered"
@@ -918,8 +962,17 @@ final class Rewriter {
     return prefix + " " + splice(a.rest(0), a, at, insert);
   }
 
+  /**
+   * The findings that refuse a plan (errors and forbidden statements). Warnings are style preferences that
+   * {@code plan check} accepts unless the plan makes them errors, so they do not make a statement unsafe here.
+   */
+  private static List<LintFinding> refusing(List<LintFinding> findings) {
+    return findings.stream().filter(fd -> fd.severity() != LintRule.Severity.WARNING).toList();
+  }
+
   private SqlStep withFindings(SqlStep step, Phase phase) {
-    List<LintFinding> findings = SqlLinter.lint(String.join(";\n", step.statements()), LintContext.of(phase));
+    List<LintFinding> findings = refusing(SqlLinter.lint(String.join(";\n", step.statements()),
+        LintContext.of(phase, step.transactional())));
     return new SqlStep(step.statements(), step.transactional(), step.mergeable(), step.unsafe(), step.createsTables(),
         findings.stream().map(fd -> fd.ruleId() + ": " + fd.message()).toList());
   }
@@ -958,15 +1011,22 @@ final class Rewriter {
    * locks of several statements at once.
    */
   private SqlStep sqlStep(Phase phase, String sql, boolean transactional, Set<String> creates, boolean joins) {
+    return sqlStep(phase, List.of(sql), transactional, creates, joins);
+  }
+
+  /** A sql step of several statements, linted in sequence as {@code plan check} lints them. */
+  private SqlStep sqlStep(Phase phase, List<String> statements, boolean transactional, Set<String> creates,
+      boolean joins) {
+    String sql = String.join(";\n", statements);
     Set<String> context = new HashSet<>();
     for (String key : openTables) {
       context.add(key);
       context.add(key.substring(key.indexOf('.') + 1));
     }
-    List<LintFinding> findings = SqlLinter.lint(sql, new LintContext(phase, context));
+    List<LintFinding> findings = refusing(SqlLinter.lint(sql, new LintContext(phase, context, transactional, false)));
     List<String> lines = findings.stream().map(fd -> fd.ruleId() + ": " + fd.message() + "; safe form: " + fd.safeForm())
         .toList();
-    return new SqlStep(List.of(sql), transactional, joins && transactional && findings.isEmpty(), Optional.empty(),
+    return new SqlStep(statements, transactional, joins && transactional && findings.isEmpty(), Optional.empty(),
         creates, lines);
   }
 

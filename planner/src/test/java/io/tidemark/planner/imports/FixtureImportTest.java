@@ -11,6 +11,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,9 +26,22 @@ class FixtureImportTest {
     }
   }
 
-  static ImportResult run(SourceTool tool, List<Path> paths, List<Path> schema) throws IOException {
-    return Importer.run(new ImportRequest(tool, "fixture", List.of("db"), ImportSources.read(tool, paths),
-        Bookkeeping.CONTRACT, ImportSources.read(SourceTool.SQL, schema)));
+  /**
+   * A fixture file as the CLI hands it to the importer (daemon's ImportSources finds, names and orders the files;
+   * its own test covers that): its path, the migration's name in the tool's history, and its text.
+   */
+  static SourceText source(String path, String migration) throws IOException {
+    Path file = fixture(path);
+    return new SourceText(file.toString(), migration, Files.readString(file, StandardCharsets.UTF_8));
+  }
+
+  /** A fixture file the tool's history does not name (Alembic, TypeORM, plain SQL, a --schema file). */
+  static SourceText sql(String path) throws IOException {
+    return source(path, "");
+  }
+
+  static ImportResult run(SourceTool tool, List<SourceText> sources, List<SourceText> schema) {
+    return Importer.run(new ImportRequest(tool, "fixture", List.of("db"), sources, Bookkeeping.CONTRACT, schema));
   }
 
   static Plan safePlan(ImportResult r) {
@@ -43,10 +57,11 @@ class FixtureImportTest {
 
   @Test
   void alembicOfflineUpgradeImportsSafelyAndMovesAlembicVersion() throws IOException {
-    Plan p = safePlan(run(SourceTool.ALEMBIC, List.of(fixture("alembic/upgrade.sql")),
-        List.of(fixture("alembic/before.sql"))));
+    Plan p = safePlan(run(SourceTool.ALEMBIC, List.of(sql("alembic/upgrade.sql")), List.of(sql("alembic/before.sql"))));
     assertThat(lastContractSql(p)).contains("UPDATE alembic_version SET version_num = 'c3' WHERE version_num = 'a1'");
-    assertThat(p.expand()).noneMatch(o -> o instanceof Sql s && s.statements().toString().contains("alembic_version"));
+    // only the history table is created in expand (CREATE TABLE runs in expand); the revision moves in contract
+    assertThat(p.expand()).noneMatch(o -> o instanceof Sql s && s.statements().stream()
+        .anyMatch(st -> st.contains("alembic_version") && !st.startsWith("CREATE TABLE IF NOT EXISTS alembic_version")));
   }
 
   @Test
@@ -63,32 +78,27 @@ class FixtureImportTest {
 
   @Test
   void djangoSqlmigrateFilesImportSafelyAndRecordEachMigration() throws IOException {
-    Plan p = safePlan(run(SourceTool.DJANGO, List.of(fixture("django/sql/library.0002_book_isbn_author.sql"),
-        fixture("django/sql/library.0003_review_and_constraints.sql")),
-        List.of(fixture("django/sql/library.0001_initial.sql"))));
+    Plan p = safePlan(run(SourceTool.DJANGO, List.of(
+        source("django/sql/library.0002_book_isbn_author.sql", "library.0002_book_isbn_author"),
+        source("django/sql/library.0003_review_and_constraints.sql", "library.0003_review_and_constraints")),
+        List.of(sql("django/sql/library.0001_initial.sql"))));
     assertThat(lastContractSql(p)).contains("'library', '0002_book_isbn_author'", "'library', '0003_review_and_constraints'");
   }
 
   @Test
   void prismaMigrationsImportSafelyWithPrismasChecksum() throws IOException {
-    Plan p = safePlan(run(SourceTool.PRISMA, List.of(fixture("prisma/migrations/03_metric_performance_index"),
-        fixture("prisma/migrations/07_add_tag")), List.of()));
+    Plan p = safePlan(run(SourceTool.PRISMA, List.of(
+        source("prisma/migrations/03_metric_performance_index/migration.sql", "03_metric_performance_index"),
+        source("prisma/migrations/07_add_tag/migration.sql", "07_add_tag")), List.of()));
     byte[] tag = Files.readAllBytes(fixture("prisma/migrations/07_add_tag/migration.sql"));
     assertThat(Checksums.prisma(tag)).isEqualTo("c38c9605d759b3b00f94076c929b6081d7dbd01a25d2955909fc8d1a6e3276b4");
     assertThat(lastContractSql(p)).contains("'c38c9605d759b3b00f94076c929b6081d7dbd01a25d2955909fc8d1a6e3276b4', now(), '07_add_tag'");
   }
 
   @Test
-  void prismaMigrationsDirectoryIsReadInNameOrder() throws IOException {
-    List<SourceText> sources = ImportSources.read(SourceTool.PRISMA, List.of(fixture("prisma/migrations")));
-    assertThat(sources).extracting(SourceText::migration)
-        .containsExactly("01_init", "03_metric_performance_index", "07_add_tag");
-  }
-
-  @Test
   void prismaUpdateFromIsRefusedAndThePlanStillWritten() throws IOException {
-    ImportResult r = run(SourceTool.PRISMA, List.of(fixture("prisma/refused/09_update_hostname_region")),
-        List.of(fixture("prisma/migrations/01_init/migration.sql")));
+    ImportResult r = run(SourceTool.PRISMA, List.of(source("prisma/refused/09_update_hostname_region/migration.sql",
+        "09_update_hostname_region")), List.of(sql("prisma/migrations/01_init/migration.sql")));
     assertThat(r.safe()).isFalse();
     assertThat(r.decisions()).singleElement().asString().contains("migration.sql:5");
     assertThat(r.problems()).extracting(io.tidemark.planner.Problem::code).containsExactly("lint:unbatched-update");
@@ -96,20 +106,22 @@ class FixtureImportTest {
   }
 
   @Test
-  void flywayScriptsAreOrderedByVersionAndRecordedWithTheirChecksums() throws IOException {
-    List<SourceText> sources = ImportSources.read(SourceTool.FLYWAY, List.of(
-        fixture("flyway/V6_2_0_3__add_indexes_on_foreign_keys.sql"), fixture("flyway/V6_2_0_0__add_abort_status_check.sql"),
-        fixture("flyway/V6_2_0_1__add_finished_task_index.sql")));
-    assertThat(sources).extracting(SourceText::migration).containsExactly("V6_2_0_0__add_abort_status_check.sql",
-        "V6_2_0_1__add_finished_task_index.sql", "V6_2_0_3__add_indexes_on_foreign_keys.sql");
-    Plan p = safePlan(run(SourceTool.FLYWAY, List.of(fixture("flyway")), List.of()));
+  void flywayScriptsAreRecordedWithTheirChecksums() throws IOException {
+    List<SourceText> scripts = new ArrayList<>();
+    for (String script : List.of("V6_2_0_0__add_abort_status_check.sql", "V6_2_0_1__add_finished_task_index.sql",
+        "V6_2_0_3__add_indexes_on_foreign_keys.sql")) {
+      scripts.add(source("flyway/" + script, script));
+    }
+    Plan p = safePlan(run(SourceTool.FLYWAY, scripts, List.of()));
     assertThat(lastContractSql(p)).contains("'6.2.0.1', 'add finished task index', 'SQL', 'V6_2_0_1__add_finished_task_index.sql', "
         + Checksums.flyway(Files.readString(fixture("flyway/V6_2_0_1__add_finished_task_index.sql"), StandardCharsets.UTF_8)));
   }
 
   @Test
   void typeormFilesImportSafelyWithoutBookkeeping() throws IOException {
-    ImportResult r = run(SourceTool.TYPEORM, List.of(fixture("typeorm")), List.of());
+    ImportResult r = run(SourceTool.TYPEORM, List.of(sql("typeorm/1630870102483-product_variant_option_cascade.sql"),
+        sql("typeorm/1631696624528-valid_duration_for_discount.sql"), sql("typeorm/1631698524304-add_notes.sql"),
+        sql("typeorm/1632411600937-external_id_on_orders.sql")), List.of());
     Plan p = safePlan(r);
     assertThat(r.plan()).doesNotContain("INSERT INTO");
     assertThat(p.contract()).hasSize(2);
@@ -119,8 +131,8 @@ class FixtureImportTest {
 
   @Test
   void typeormMigrationsThatReCreateTheSameForeignKeyTwiceAreRefusedByPlanCheck() throws IOException {
-    ImportResult r = run(SourceTool.TYPEORM, List.of(fixture("typeorm/1630870102483-product_variant_option_cascade.sql"),
-        fixture("typeorm/conflict")), List.of());
+    ImportResult r = run(SourceTool.TYPEORM, List.of(sql("typeorm/1630870102483-product_variant_option_cascade.sql"),
+        sql("typeorm/conflict/1631104895519-RankColumnWithDefaultValue.sql")), List.of());
     assertThat(r.safe()).isFalse();
     assertThat(r.problems()).extracting(io.tidemark.planner.Problem::code).contains("duplicate-name");
   }
@@ -145,8 +157,8 @@ class FixtureImportTest {
   @Test
   void bookkeepingGoesToTheEndOfExpandWhenAsked() throws IOException {
     ImportResult r = Importer.run(new ImportRequest(SourceTool.DJANGO, "fixture", List.of("db"),
-        ImportSources.read(SourceTool.DJANGO, List.of(fixture("django/sql/library.0002_book_isbn_author.sql"))),
-        Bookkeeping.EXPAND, ImportSources.read(SourceTool.SQL, List.of(fixture("django/sql/library.0001_initial.sql")))));
+        List.of(source("django/sql/library.0002_book_isbn_author.sql", "library.0002_book_isbn_author")),
+        Bookkeeping.EXPAND, List.of(sql("django/sql/library.0001_initial.sql"))));
     Plan p = safePlan(r);
     Operation last = p.expand().get(p.expand().size() - 1);
     assertThat(((Sql) last).statements().toString()).contains("django_migrations");

@@ -133,9 +133,10 @@ class RewriteRulesTest {
     Plan p = plan("ALTER TABLE \"library_review\" ADD CONSTRAINT \"fk_book\" FOREIGN KEY (\"book_id\")"
         + " REFERENCES \"library_book\" (\"id\") DEFERRABLE INITIALLY DEFERRED;");
     assertThat(p.contract()).hasSize(2);
+    // one ALTER TABLE (one lock): dropped first if there, so a rerun after an interruption adds it again
     assertThat(((Sql) p.contract().get(0)).statements()).containsExactly(
-        "ALTER TABLE \"library_review\" DROP CONSTRAINT IF EXISTS \"fk_book\"",
-        "ALTER TABLE \"library_review\" ADD CONSTRAINT \"fk_book\" FOREIGN KEY (\"book_id\") REFERENCES \"library_book\""
+        "ALTER TABLE \"library_review\" DROP CONSTRAINT IF EXISTS \"fk_book\","
+            + " ADD CONSTRAINT \"fk_book\" FOREIGN KEY (\"book_id\") REFERENCES \"library_book\""
             + " (\"id\") DEFERRABLE INITIALLY DEFERRED NOT VALID");
     assertThat(((Sql) p.contract().get(1)).statements())
         .containsExactly("ALTER TABLE \"library_review\" VALIDATE CONSTRAINT \"fk_book\"");
@@ -254,14 +255,50 @@ class RewriteRulesTest {
     ImportResult r = importSql("ALTER TABLE \"session\" RENAME COLUMN \"subdivision1\" TO \"region\";");
     assertThat(r.safe()).isFalse();
     assertThat(r.decisions()).singleElement().asString().contains("m.sql:1", "rename_column needs the column's type");
-    assertThat(r.problems()).anySatisfy(pr -> assertThat(pr.code()).isEqualTo("lint:rename-outside-contract"));
+    assertThat(r.problems()).anySatisfy(pr -> assertThat(pr.code()).isEqualTo("lint:rename-column"));
   }
 
   @Test
-  void tableRenameRunsInContract() {
-    Plan p = plan("ALTER TABLE \"legacy_orders\" RENAME TO \"orders_archive\";");
+  void tableRenameKeepsAViewUnderTheOldNameUntilContract() {
+    Plan p = plan("ALTER TABLE \"legacy_orders\" RENAME TO \"orders_archive\";\n"
+        + "ALTER TABLE app.t RENAME TO u;");
+    assertThat(p.expand()).extracting(o -> ((Sql) o).statements()).containsExactly(
+        List.of("ALTER TABLE \"legacy_orders\" RENAME TO \"orders_archive\"",
+            "CREATE VIEW \"legacy_orders\" AS SELECT * FROM \"orders_archive\""),
+        List.of("ALTER TABLE app.t RENAME TO u", "CREATE VIEW app.t AS SELECT * FROM \"app\".u"));
+    assertThat(p.expand()).allSatisfy(o -> assertThat(((Sql) o).transactional()).isTrue());
+    assertThat(p.contract()).extracting(o -> ((Sql) o).statements()).containsExactly(
+        List.of("DROP VIEW IF EXISTS \"legacy_orders\""), List.of("DROP VIEW IF EXISTS app.t"));
+  }
+
+  @Test
+  void renamesOfTypesAndEnumLabelsAreRefusedWithTheirReason() {
+    ImportResult r = importSql("ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';");
+    assertThat(r.safe()).isFalse();
+    assertThat(r.decisions()).singleElement().asString().contains("m.sql:1", "DECIDE", "no operation keeps both names");
+    assertThat(r.problems()).extracting(io.tidemark.planner.Problem::code).containsExactly("lint:rename-type");
+  }
+
+  @Test
+  void dropNotNullWaitsForContract() {
+    Plan p = plan("ALTER TABLE customer ALTER COLUMN email DROP NOT NULL;");
     assertThat(p.expand()).isEmpty();
     assertThat(p.contract()).singleElement().isInstanceOf(Sql.class);
+  }
+
+  @Test
+  void updateWithASubQueryIsNotABackfillAndIsLeftToTheUser() {
+    ImportResult r = importSql("UPDATE customer SET tier = (SELECT max(tier) FROM tiers) WHERE tier IS NULL;");
+    assertThat(r.safe()).isFalse();
+    assertThat(r.decisions()).singleElement().asString().contains("m.sql:1", "sub-query");
+    assertThat(r.plan()).doesNotContain("{ op = backfill");
+  }
+
+  @Test
+  void warningsOfTheLintDoNotMakeAStatementUnsafe() {
+    ImportResult r = importSql("CREATE TABLE t (id serial PRIMARY KEY, n smallint);\nCREATE TYPE mood AS ENUM ('a');");
+    assertThat(r.decisions()).isEmpty();
+    assertThat(r.problems()).isEmpty();
   }
 
   @Test

@@ -1,5 +1,8 @@
-package io.tidemark.planner.imports;
+package io.tidemark.daemon.cli;
 
+import io.tidemark.planner.imports.FlywayName;
+import io.tidemark.planner.imports.SourceText;
+import io.tidemark.planner.imports.SourceTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +21,8 @@ import java.util.stream.Stream;
  *       directory, or a {@code migration.sql} file (named by its directory);
  *   <li>Flyway: {@code V<version>__<description>.sql} files, ordered by version; a directory gives all of them.
  * </ul>
- * Blocking file I/O on the calling thread (the CLI's). A file the tool would not accept is an {@link IOException}
- * naming it.
+ * Blocking file I/O on the calling thread (the CLI's): the planner's importer takes the texts with their names
+ * and reads no file itself. A file the tool would not accept is an {@link IOException} naming it.
  */
 public final class ImportSources {
   private static final String DJANGO_FORM = "name Django files APP.MIGRATION.sql (sqlmigrate APP MIGRATION > APP.MIGRATION.sql)";

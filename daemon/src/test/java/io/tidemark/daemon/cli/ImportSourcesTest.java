@@ -1,8 +1,11 @@
-package io.tidemark.planner.imports;
+package io.tidemark.daemon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tidemark.planner.imports.FlywayName;
+import io.tidemark.planner.imports.SourceText;
+import io.tidemark.planner.imports.SourceTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,5 +64,18 @@ class ImportSourcesTest {
         .containsExactly(b.toString(), a.toString());
     assertThat(ImportSources.read(SourceTool.TYPEORM, List.of(dir))).extracting(SourceText::name)
         .containsExactly(a.toString(), b.toString());
+  }
+
+  @Test
+  void theFixturesOfTheRealToolsAreReadInTheToolsOrder() throws IOException {
+    Path fixtures = Path.of("../planner/src/test/resources/imports").toAbsolutePath().normalize();
+    assertThat(ImportSources.read(SourceTool.PRISMA, List.of(fixtures.resolve("prisma/migrations"))))
+        .extracting(SourceText::migration).containsExactly("01_init", "03_metric_performance_index", "07_add_tag");
+    Path flyway = fixtures.resolve("flyway");
+    List<Path> outOfOrder = List.of(flyway.resolve("V6_2_0_3__add_indexes_on_foreign_keys.sql"),
+        flyway.resolve("V6_2_0_0__add_abort_status_check.sql"), flyway.resolve("V6_2_0_1__add_finished_task_index.sql"));
+    assertThat(ImportSources.read(SourceTool.FLYWAY, outOfOrder)).extracting(SourceText::migration)
+        .containsExactly("V6_2_0_0__add_abort_status_check.sql", "V6_2_0_1__add_finished_task_index.sql",
+            "V6_2_0_3__add_indexes_on_foreign_keys.sql");
   }
 }
