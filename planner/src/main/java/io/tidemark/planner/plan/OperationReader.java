@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigValueType;
 import io.tidemark.planner.Phase;
 import io.tidemark.planner.lint.LintContext;
 import io.tidemark.planner.lint.LintMemory;
+import io.tidemark.planner.lint.LintRule;
 import io.tidemark.planner.lint.SqlLexException;
 import io.tidemark.planner.plan.Operation.AddCheck;
 import io.tidemark.planner.plan.Operation.AddColumn;
@@ -149,6 +150,12 @@ final class OperationReader {
       r.problem("nullable", "not-null-needs-default",
           "a NOT NULL column without a default fails on existing rows: add it nullable, backfill it, "
               + "then set_not_null in contract");
+    }
+    // The same hazard the raw-SQL lint refuses (add-json-column): what a raw statement may not do, the op may not.
+    if (type.strip().equalsIgnoreCase("json")) {
+      r.problem("type", LintRule.ADD_JSON_COLUMN.id(), "a json column has no equality operator, so existing SELECT"
+          + " DISTINCT, UNION and GROUP BY queries over " + table + " fail; safe form: "
+          + LintRule.ADD_JSON_COLUMN.safeForm());
     }
     return new AddColumn(schema, table, column, type, defaultValue, nullable);
   }

@@ -65,6 +65,8 @@ class BadPlanTest {
             + "type = text }"), "expand[0].table", "invalid-identifier"),
         bad("type carrying SQL", expand("{ op = add_column, table = users, column = c, "
             + "type = \"text; DROP TABLE users\" }"), "expand[0].type", "invalid-type"),
+        bad("json column (no equality operator), as the raw-SQL lint refuses it",
+            expand("{ op = add_column, table = users, column = c, type = json }"), "expand[0].type", "add-json-column"),
         bad("NOT NULL column without default", expand("{ op = add_column, table = users, column = c, type = text, "
             + "nullable = false }"), "expand[0].nullable", "not-null-needs-default"),
         bad("volatile default", expand("{ op = add_column, table = users, column = c, type = uuid, "
