@@ -2,6 +2,9 @@ package io.tidemark.daemon;
 
 import io.tidemark.backfill.db.PgConnections;
 import io.tidemark.config.DatabaseConfig;
+import io.tidemark.config.ServerConfig;
+import io.tidemark.daemon.fleet.ConnectionBudget;
+import io.tidemark.daemon.fleet.SharedClaims;
 import io.tidemark.config.TidemarkConfig;
 import io.tidemark.daemon.api.ApiServer;
 import io.tidemark.daemon.hooks.Hooks;
@@ -25,9 +28,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnection;
-import io.vertx.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -42,6 +45,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+  /**
+   * statement_timeout of every control-store session: its statements are short row reads and writes, so one
+   * that runs this long is stuck (a lock held by a hung session, a saturated server) and must fail and be
+   * retried at the next poll rather than hold up every plan behind it.
+   */
+  private static final String CONTROL_STATEMENT_TIMEOUT = "30s";
 
   private final Vertx vertx;
   private final Pool state;
@@ -50,10 +59,15 @@ public final class Daemon {
   private final String runnerDeployment;
   private final TidemarkConfig config;
   private final TidemarkMetrics metrics;
+  private final ConnectionBudget connections;
+  private final SharedClaims claims;
   private ApiServer api;
 
   private Daemon(Vertx vertx, Pool state, PlanOperations operations, EngineBackfillRunner backfills,
-      String runnerDeployment, TidemarkConfig config, TidemarkMetrics metrics) {
+      String runnerDeployment, TidemarkConfig config, TidemarkMetrics metrics, ConnectionBudget connections,
+      SharedClaims claims) {
+    this.connections = connections;
+    this.claims = claims;
     this.vertx = vertx;
     this.state = state;
     this.operations = operations;
@@ -75,30 +89,51 @@ public final class Daemon {
   public static Future<Daemon> start(TidemarkConfig config, Consumer<CommittedBatch> onBatch) {
     TidemarkMetrics metrics = new TidemarkMetrics();
     Vertx vertx = metrics.newVertx();
+    String instance = config.daemon().instanceId();
+    DatabaseConfig stateDb = config.database(config.stateDatabase());
+    PgConnectOptions control = PgConnections.options(stateDb, "tidemark/" + instance + "/control");
+    control.addProperty("statement_timeout", CONTROL_STATEMENT_TIMEOUT);
+    Pool state = PgBuilder.pool().with(new PoolOptions().setMaxSize(controlPoolSize(config)))
+        .connectingTo(control).using(vertx).build();
+    SharedClaims claims = new SharedClaims(vertx, state, "connection", instance, config.daemon().leaseDuration(),
+        config.daemon().heartbeatInterval());
+    ConnectionBudget connections = new ConnectionBudget(vertx, config, claims);
     Consumer<CommittedBatch> batches = metrics::batchCommitted;
     EngineBackfillRunner backfills = new EngineBackfillRunner(vertx,
-        new ServerBudget(config.servers().values(), 1), batches.andThen(onBatch));
-    StepRunner ddl = new ExecutorDdlRunner(new StepExecutor(vertx), metrics::indexBuild);
+        new ServerBudget(config.servers().values(), 1), connections, batches.andThen(onBatch));
+    StepRunner ddl = new ExecutorDdlRunner(new StepExecutor(vertx, connections), metrics::indexBuild);
     StepRunner steps = new MeteredStepRunner(new StepRouter(ddl, backfills), metrics, backfills::progress);
-    Pool state = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(Math.max(config.database(config.stateDatabase()).poolSize(), 4)))
-        .connectingTo(PgConnections.options(config.database(config.stateDatabase()), "tidemark/control"))
-        .using(vertx)
-        .build();
-    String instance = config.daemon().instanceId();
     PlanRunner runner = new PlanRunner(config, state, steps, new Hooks(vertx, state, instance, config.hooks()),
-        new Preflight(vertx));
+        new Preflight(connections), connections);
     PlanOperations ops = new PlanOperations(state, runner::nudge);
     Promise<Daemon> started = Promise.promise();
     ControlSchema.migrate(state)
+        .compose(found -> claims.start())
+        .compose(found -> connections.reserveControl(control, controlPoolSize(config)))
         .compose(found -> vertx.deployVerticle(runner))
-        .map(id -> new Daemon(vertx, state, ops, backfills, id, config, metrics))
+        .map(id -> new Daemon(vertx, state, ops, backfills, id, config, metrics, connections, claims))
         .compose(Daemon::startApi)
         .onSuccess(d -> LOG.info("daemon {} started on state database {}", instance, config.stateDatabase()))
         .onSuccess(started::complete)
         .onFailure(e -> metrics.close())
         .onFailure(e -> closeOffLoop(vertx).onComplete(x -> started.fail(e)));
     return started.future();
+  }
+
+  /**
+   * The control store's connections: at most half the state server's budget (the rest is for the work on its
+   * databases), never fewer than one, never more than the state database's pool-size (at least 4).
+   */
+  private static int controlPoolSize(TidemarkConfig config) {
+    DatabaseConfig stateDb = config.database(config.stateDatabase());
+    int wanted = Math.max(stateDb.poolSize(), 4);
+    ServerConfig server = config.servers().get(stateDb.server());
+    return server == null ? wanted : Math.max(1, Math.min(wanted, server.maxConnections() / 2));
+  }
+
+  /** Connections held to {@code server} by this daemon now, and work waiting for one. */
+  public ConnectionBudget connections() {
+    return connections;
   }
 
   /** Progress of the backfill this daemon runs for (plan, database) right now, if any. Any thread. */
@@ -117,7 +152,7 @@ public final class Daemon {
   }
 
   private Future<DatabaseVersions> versions(DatabaseConfig db) {
-    return PgConnection.connect(vertx, PgConnections.options(db, "tidemark/versions"))
+    return connections.connect(PgConnections.options(db, "tidemark/versions"))
         .compose(conn -> TargetRecords.read(conn).eventually(conn::close))
         .map(applied -> new DatabaseVersions(db.name(), applied, Optional.empty()))
         .otherwise(e -> new DatabaseVersions(db.name(), List.of(), Optional.of(String.valueOf(e.getMessage()))));
@@ -165,8 +200,10 @@ public final class Daemon {
         .andThen(v -> metrics.close())
         .compose(v -> vertx.undeploy(runnerDeployment))
         .recover(e -> Future.succeededFuture())
+        .andThen(v -> connections.close())
         .compose(v -> backfills.close())
         .recover(e -> Future.succeededFuture())
+        .compose(v -> claims.stop())
         .compose(v -> state.close())
         .onComplete(ar -> closeOffLoop(vertx).onComplete(stopped));
     return stopped.future();

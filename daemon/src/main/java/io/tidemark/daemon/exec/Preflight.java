@@ -1,5 +1,6 @@
 package io.tidemark.daemon.exec;
 
+import io.tidemark.backfill.db.Connector;
 import io.tidemark.planner.CompiledPlan;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,10 +24,15 @@ import java.util.Optional;
  * event loop of its connection; nothing blocks.
  */
 public final class Preflight {
-  private final Vertx vertx;
+  private final Connector connector;
 
   public Preflight(Vertx vertx) {
-    this.vertx = vertx;
+    this(Connector.direct(vertx));
+  }
+
+  /** Preflight connections come from {@code connector} (the daemon's counts them per server). */
+  public Preflight(Connector connector) {
+    this.connector = connector;
   }
 
   /** Checks the steps of every phase of {@code plan} on {@code database}, connecting with {@code options}. */
@@ -34,7 +40,7 @@ public final class Preflight {
     PgConnectOptions named = new PgConnectOptions(options);
     named.setProperties(new java.util.HashMap<>(options.getProperties()));
     named.addProperty("application_name", "tidemark/" + plan.id() + "/preflight");
-    return PgConnection.connect(vertx, named).transform(connected -> connected.succeeded()
+    return connector.connect(named).transform(connected -> connected.succeeded()
         ? new PreflightRun(connected.result(), plan, database).run().eventually(connected.result()::close)
         : Future.succeededFuture(unreachable(database, connected.cause())));
   }

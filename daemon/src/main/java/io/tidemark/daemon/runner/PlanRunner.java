@@ -1,5 +1,6 @@
 package io.tidemark.daemon.runner;
 
+import io.tidemark.backfill.db.Connector;
 import io.tidemark.backfill.db.PgConnections;
 import io.tidemark.config.TidemarkConfig;
 import io.tidemark.daemon.exec.Preflight;
@@ -17,9 +18,7 @@ import io.tidemark.daemon.store.PlanStore;
 import io.tidemark.daemon.store.RunPhase;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -45,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class PlanRunner extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PlanRunner.class);
   private static final String APP_NAME = "tidemark/runner";
+  /** Databases named in a plan's error; the rest are counted (each database's own record has its problem). */
+  private static final int NAMED = 10;
 
   private static final String SET_STATE = "UPDATE tidemark.plans SET state = $2, phase = $3, resume_state = NULL,"
       + " last_error = $4, updated_at = now() WHERE id = $1";
@@ -60,8 +61,10 @@ public final class PlanRunner extends VerticleBase {
   private final StepRunner steps;
   private final Hooks hooks;
   private final Preflight preflight;
+  private final Connector connector;
   private final String instance;
   private final Map<String, Pool> targets = new HashMap<>();
+  private final Map<String, Future<Map<String, String>>> preflights = new HashMap<>();
   private final Map<String, DatabaseDriver> drivers = new HashMap<>();
   private final Map<String, Future<DatabaseDriver.End>> driving = new HashMap<>();
   private long poll = -1;
@@ -70,6 +73,13 @@ public final class PlanRunner extends VerticleBase {
   private boolean stopping;
 
   public PlanRunner(TidemarkConfig config, Pool state, StepRunner steps, Hooks hooks, Preflight preflight) {
+    this(config, state, steps, hooks, preflight, null);
+  }
+
+  /** The same, target connections coming from {@code connector} (the daemon's counts them per server). */
+  public PlanRunner(TidemarkConfig config, Pool state, StepRunner steps, Hooks hooks, Preflight preflight,
+      Connector connector) {
+    this.connector = connector;
     this.config = config;
     this.state = state;
     this.steps = steps;
@@ -162,16 +172,35 @@ public final class PlanRunner extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** A submitted plan is preflighted first (catalog reads on its databases, outside the state transaction). */
+  /**
+   * A submitted plan is preflighted first (catalog reads on its databases, outside the state transaction).
+   * The preflight runs beside the poll, not in it: a database that takes its whole connect timeout to fail
+   * must not hold up the other plans' visits. The visit after it ended decides with its result.
+   */
   private Future<Void> visit(PlanRecord seen) {
-    Future<Map<String, String>> problems = seen.state() == PlanState.SUBMITTED
-        ? preflight(seen) : Future.succeededFuture(Map.of());
-    return problems.compose(p -> state.withTransaction(conn -> decide(conn, seen.id(), p))).compose(this::act);
+    if (seen.state() != PlanState.SUBMITTED) {
+      preflights.remove(seen.id());
+      return decideAndAct(seen.id(), Map.of());
+    }
+    Future<Map<String, String>> checked = preflights.get(seen.id());
+    if (checked == null) {
+      preflights.put(seen.id(), preflight(seen).onComplete(ar -> context.runOnContext(v -> tick())));
+      return Future.succeededFuture();
+    }
+    if (!checked.isComplete()) {
+      return Future.succeededFuture();
+    }
+    preflights.remove(seen.id());
+    return checked.failed() ? Future.failedFuture(checked.cause()) : decideAndAct(seen.id(), checked.result());
+  }
+
+  private Future<Void> decideAndAct(String planId, Map<String, String> preflightProblems) {
+    return state.withTransaction(conn -> decide(conn, planId, preflightProblems)).compose(this::act);
   }
 
   /** Problems by database, one line each; empty when every database passed. */
   private Future<Map<String, String>> preflight(PlanRecord plan) {
-    Map<String, String> problems = new HashMap<>();
+    Map<String, String> problems = new java.util.concurrent.ConcurrentHashMap<>();
     List<Future<PreflightReport>> checks = plan.compiled().databases().stream()
         .map(db -> preflight(plan, db).onSuccess(r -> noteProblems(problems, db, r)))
         .toList();
@@ -209,18 +238,39 @@ public final class PlanRunner extends VerticleBase {
     if (dbs.stream().allMatch(d -> d.state() == DatabaseState.DONE)) {
       return advance(conn, plan);
     }
-    Optional<DatabaseRecord> failed = dbs.stream().filter(d -> d.state() == DatabaseState.FAILED).findFirst();
-    if (failed.isPresent() && s != PlanState.FAILED) {
-      String cause = failed.get().database() + ": " + failed.get().lastError().orElse("failed");
-      // The "failed" hook already ran for the database, on the daemon that drove it (see driverEnded).
-      return transition(conn, plan, PlanState.FAILED, plan.phase(), cause, null, failed.get().database());
+    List<DatabaseRecord> failed = dbs.stream().filter(d -> d.state() == DatabaseState.FAILED).toList();
+    boolean stopped = rolloutStopped(plan, dbs, failed);
+    if (stopped && s != PlanState.FAILED) {
+      // The "failed" hook already ran for each database, on the daemon that drove it (see driverEnded).
+      return transition(conn, plan, PlanState.FAILED, plan.phase(), failures(plan, failed), null,
+          failed.get(0).database());
     }
-    if (failed.isEmpty() && s == PlanState.FAILED) {
-      // Every failed database was retried (e.g. while the plan was paused): the plan runs its phase again.
+    if (!stopped && s == PlanState.FAILED) {
+      // Failed databases were retried (e.g. while the plan was paused): the plan runs its phase again.
       return transition(conn, plan, PlanState.running(plan.phase()), plan.phase(), null, null, null);
     }
     List<String> wanted = Rollout.claimable(plan.compiled().rollout(), dbs, drivenHere(plan.id()));
     return claimAll(conn, plan, wanted).map(fences -> new Decision(plan, List.of(), fences, false));
+  }
+
+  /**
+   * The rollout of the phase stops (and the plan fails) at {@code rollout.max-failures} failed databases, or
+   * earlier when databases failed and nothing else is left to run (the phase barrier could never open).
+   */
+  private static boolean rolloutStopped(PlanRecord plan, List<DatabaseRecord> dbs, List<DatabaseRecord> failed) {
+    if (failed.isEmpty()) {
+      return false;
+    }
+    boolean workLeft = dbs.stream().anyMatch(d -> d.state() == DatabaseState.PENDING || d.state() == DatabaseState.RUNNING);
+    return failed.size() >= plan.compiled().rollout().failureLimit() || !workLeft;
+  }
+
+  /** {@code 2 databases failed (max-failures 2): db3: ...; db7: ...}. */
+  private static String failures(PlanRecord plan, List<DatabaseRecord> failed) {
+    Map<String, String> causes = new HashMap<>();
+    failed.forEach(d -> causes.put(d.database(), d.lastError().orElse("failed")));
+    String count = failed.size() == 1 ? "1 database failed" : failed.size() + " databases failed";
+    return count + " (max-failures " + plan.compiled().rollout().failureLimit() + "): " + named(causes);
   }
 
   /**
@@ -236,9 +286,16 @@ public final class PlanRunner extends VerticleBase {
       chain = chain.compose(v -> conn.preparedQuery(PREFLIGHT_FAILED).execute(Tuple.of(plan.id(), db, cause)))
           .compose(v -> EventLog.append(conn, NewEvent.work(plan.id(), db, null, instance, "preflight-failed", cause)));
     }
-    String first = problems.keySet().iterator().next();
+    String first = new TreeSet<>(problems.keySet()).first();
     return chain.compose(v -> transition(conn, plan, PlanState.FAILED, RunPhase.EXPAND,
-        "preflight: " + first + ": " + problems.get(first), "failed", first));
+        "preflight: " + named(problems), "failed", first));
+  }
+
+  /** {@code db1: cannot connect ...; db7: ...}, sorted by name, at most {@link #NAMED} of them. */
+  private static String named(Map<String, String> problems) {
+    List<String> names = new ArrayList<>(new TreeSet<>(problems.keySet()));
+    String listed = names.stream().limit(NAMED).map(n -> n + ": " + problems.get(n)).collect(Collectors.joining("; "));
+    return names.size() > NAMED ? listed + "; and " + (names.size() - NAMED) + " more" : listed;
   }
 
   /** The phase ended on every database: the next phase starts, or the plan waits for approval or ends. */
@@ -337,11 +394,9 @@ public final class PlanRunner extends VerticleBase {
   }
 
   private Pool target(String name) {
-    return targets.computeIfAbsent(name, n -> PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(Math.max(config.database(n).poolSize(), 2)))
-        .connectingTo(PgConnections.options(config.database(n), APP_NAME))
-        .using(vertx)
-        .build());
+    Connector c = connector == null ? Connector.direct(vertx) : connector;
+    return targets.computeIfAbsent(name, n ->
+        c.pool(PgConnections.options(config.database(n), APP_NAME), Math.max(config.database(n).poolSize(), 2)));
   }
 
   /** What one visit decided, acted on after its transaction committed. */

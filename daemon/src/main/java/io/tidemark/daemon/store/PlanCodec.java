@@ -24,7 +24,7 @@ public final class PlanCodec {
   private PlanCodec() {}
 
   public static JsonObject encode(CompiledPlan plan) {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("id", plan.id())
         .put("description", plan.description())
         .put("contentHash", plan.contentHash())
@@ -33,6 +33,8 @@ public final class PlanCodec {
         .put("parallel", plan.rollout().parallel())
         .put("approval", plan.approval().name())
         .put("steps", steps(plan.steps()));
+    plan.rollout().maxFailures().ifPresent(n -> json.put("maxFailures", n));
+    return json;
   }
 
   public static CompiledPlan decode(JsonObject json) {
@@ -41,7 +43,9 @@ public final class PlanCodec {
         json.getString("description"),
         json.getString("contentHash"),
         strings(json.getJsonArray("databases")),
-        new CompiledPlan.Rollout(json.getInteger("canary"), json.getInteger("parallel")),
+        new CompiledPlan.Rollout(json.getInteger("canary"), json.getInteger("parallel"),
+            json.containsKey("maxFailures") ? java.util.OptionalInt.of(json.getInteger("maxFailures"))
+                : java.util.OptionalInt.empty()),
         CompiledPlan.Approval.valueOf(json.getString("approval")),
         decodeSteps(json.getJsonArray("steps")));
   }
