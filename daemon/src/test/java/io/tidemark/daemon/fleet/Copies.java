@@ -27,18 +27,29 @@ final class Copies implements AutoCloseable {
   final TestDatabase state;
   final TestDatabase template;
   final Map<String, TestDatabase> targets = new LinkedHashMap<>();
+  /** Copies are made and dropped four at a time: the server does most of the work, and it has cores to spare. */
+  private static final java.util.concurrent.ExecutorService WORKERS = java.util.concurrent.Executors.newFixedThreadPool(4,
+      r -> {
+        Thread t = new Thread(r, "copies");
+        t.setDaemon(true);
+        return t;
+      });
 
   Copies(String prefix, int n, int rows) {
     state = TestDatabase.create(prefix + "state");
     template = TestDatabase.create(prefix + "tpl");
     try {
       TestPlans.prepareUsers(template, rows);
+      List<java.util.concurrent.Future<TestDatabase>> copies = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        targets.put(String.format("t%04d", i), template.copy(prefix));
+        copies.add(WORKERS.submit(() -> template.copy(prefix)));
       }
-    } catch (RuntimeException e) {
+      for (int i = 0; i < n; i++) {
+        targets.put(String.format("t%04d", i), copies.get(i).get());
+      }
+    } catch (RuntimeException | InterruptedException | java.util.concurrent.ExecutionException e) {
       close();
-      throw e;
+      throw new IllegalStateException("cannot make the copies", e);
     }
   }
 
@@ -78,7 +89,15 @@ final class Copies implements AutoCloseable {
 
   @Override
   public void close() {
-    targets.values().forEach(TestDatabase::close);
+    List<java.util.concurrent.Future<?>> drops = new ArrayList<>();
+    targets.values().forEach(db -> drops.add(WORKERS.submit(db::close)));
+    for (java.util.concurrent.Future<?> drop : drops) {
+      try {
+        drop.get();
+      } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("a copy was not dropped", e);
+      }
+    }
     template.close();
     state.close();
   }
