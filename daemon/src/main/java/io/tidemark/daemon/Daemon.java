@@ -98,6 +98,7 @@ public final class Daemon {
     SharedClaims claims = new SharedClaims(vertx, state, "connection", instance, config.daemon().leaseDuration(),
         config.daemon().heartbeatInterval());
     ConnectionBudget connections = new ConnectionBudget(vertx, config, claims);
+    connections.bindTo(metrics.registry());
     Consumer<CommittedBatch> batches = metrics::batchCommitted;
     EngineBackfillRunner backfills = new EngineBackfillRunner(vertx,
         new ServerBudget(config.servers().values(), 1), connections, batches.andThen(onBatch));

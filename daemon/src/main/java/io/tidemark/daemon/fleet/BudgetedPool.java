@@ -36,6 +36,8 @@ final class BudgetedPool implements Pool {
   private final long idleMs;
   private final Deque<Idle> idle = new ArrayDeque<>();
   private final Deque<Promise<PgConnection>> waiting = new ArrayDeque<>();
+  /** Connections open now; one the server closed (terminated, network lost) leaves at once, never reused. */
+  private final java.util.Set<PgConnection> live = new java.util.HashSet<>();
   private int open;
   private boolean closed;
 
@@ -142,13 +144,20 @@ final class BudgetedPool implements Pool {
       }
       open++;
     }
-    return budget.open(slots, options, this::ended).onFailure(e -> connectionClosed());
+    return budget.open(slots, options, this::ended).onSuccess(this::opened).onFailure(e -> connectionClosed());
+  }
+
+  private synchronized void opened(PgConnection conn) {
+    live.add(conn);
   }
 
   private void giveBack(PgConnection conn) {
     Promise<PgConnection> next;
     boolean close;
     synchronized (this) {
+      if (!live.contains(conn)) {
+        return; // it closed while in use: ended() already freed its place and served a waiter
+      }
       next = waiting.poll();
       close = next == null && (closed || slots.hasWaiters());
       if (next == null && !close) {
@@ -202,7 +211,7 @@ final class BudgetedPool implements Pool {
     }
     if (next != null) {
       Promise<PgConnection> p = next;
-      budget.open(slots, options, this::ended).onComplete(ar -> {
+      budget.open(slots, options, this::ended).onSuccess(this::opened).onComplete(ar -> {
         if (ar.succeeded()) {
           p.complete(ar.result());
         } else {
@@ -215,6 +224,7 @@ final class BudgetedPool implements Pool {
 
   /** Drops {@code conn} from the idle list if it sits there (the server closed it under us). */
   private synchronized void forget(PgConnection conn) {
+    live.remove(conn);
     idle.removeIf(i -> {
       if (i.conn() == conn) {
         vertx.cancelTimer(i.timer());

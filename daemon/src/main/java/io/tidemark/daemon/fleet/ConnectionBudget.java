@@ -4,6 +4,9 @@ import io.tidemark.backfill.db.Connector;
 import io.tidemark.config.DatabaseConfig;
 import io.tidemark.config.ServerConfig;
 import io.tidemark.config.TidemarkConfig;
+import io.tidemark.daemon.metrics.MetricNames;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -41,6 +44,10 @@ public final class ConnectionBudget implements Connector {
   private final String instance;
   private final Map<String, ServerConfig> serverByTarget = new HashMap<>();
   private final Map<String, ServerSlots> slots = new HashMap<>();
+  /** Micrometer's names of {@link MetricNames#SERVER_CONNECTIONS} and its siblings (dots for underscores). */
+  private static final String CONNECTIONS = MetricNames.SERVER_CONNECTIONS.replace('_', '.');
+  private static final String WAITING = MetricNames.SERVER_CONNECTIONS_WAITING.replace('_', '.');
+  private static final String MAX = MetricNames.SERVER_CONNECTIONS_MAX.replace('_', '.');
   /** How often shared slots unused since the last look are given back to the other daemons. */
   private static final long TRIM_MS = 1000;
   private final long trimmer;
@@ -126,6 +133,22 @@ public final class ConnectionBudget implements Connector {
   public int peak(String server) {
     ServerSlots s = slots.get(server);
     return s == null ? 0 : s.peak();
+  }
+
+  /**
+   * Per server: {@code tidemark_server_connections} held by this daemon, {@code tidemark_server_connections_waiting}
+   * (work queued for a connection: databases waiting for the budget) and {@code tidemark_server_connections_max}.
+   * One series each per configured server, however many databases.
+   */
+  public void bindTo(MeterRegistry registry) {
+    slots.forEach((name, s) -> {
+      Gauge.builder(CONNECTIONS, s, ServerSlots::inUse).description("connections this daemon holds to the server")
+          .tag("server", name).register(registry);
+      Gauge.builder(WAITING, s, ServerSlots::waiting).description("work waiting for a connection to the server")
+          .tag("server", name).register(registry);
+      Gauge.builder(MAX, s, x -> x.max()).description("the server's connection budget (servers.<name>.max-connections)")
+          .tag("server", name).register(registry);
+    });
   }
 
   /** Stops granting slots: waiters fail at once (shutdown must not wait behind a queue). */

@@ -62,6 +62,10 @@ final class ServerSlots {
     return server;
   }
 
+  int max() {
+    return max;
+  }
+
   /** A slot for one connection; release it when the connection is closed. */
   Future<Slot> acquire() {
     Promise<Slot> promise = Promise.promise();
