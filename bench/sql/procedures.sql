@@ -20,7 +20,7 @@ BEGIN
   END LOOP;
 END $$;
 
--- The seed-style loop (see /work/shared/seeds: "WHERE id IN (SELECT id ... LIMIT batch OFFSET k)"), with
+-- The seed-style loop ("WHERE id IN (SELECT id ... LIMIT batch OFFSET k)", as hand-written migrations do it), with
 -- a COMMIT per batch. Each batch re-walks the first k keys, so the whole is quadratic. It stops at
 -- `deadline` and reports "progress <epoch> <rows>" after every batch as a NOTICE, from which the
 -- benchmark extrapolates the full time.

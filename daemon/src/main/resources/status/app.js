@@ -15,11 +15,8 @@
   // Mirrors PlanOperations: which states allow which action (the server decides; this only hides buttons).
   const PAUSABLE = new Set(['submitted', 'expanding', 'migrating', 'contracting', 'rolling-back', 'failed']);
   const ROLLBACKABLE = new Set(['submitted', 'expanding', 'migrating', 'awaiting-approval', 'failed', 'paused']);
-  // An operator action on a plan that cannot exist: the API checks the role before it looks for the plan,
-  // so an operator token gets 404 and any lower role 403, and nothing is changed or recorded either way.
-  const ROLE_PROBE = '/plans/tidemark-status-page-role-probe/pause';
 
-  const state = { operator: false, timer: null, events: new Map(), openEvents: new Set() };
+  const state = { may: new Set(), timer: null, events: new Map(), openEvents: new Set() };
   const $ = (id) => document.getElementById(id);
 
   function token() {
@@ -87,26 +84,22 @@
   async function start() {
     $('login').hidden = true;
     $('forget').hidden = false;
+    let me;
     try {
-      await api('GET', '/plans');
+      // Who the token is and what it may do: the buttons follow `may`, and nothing is tried to find out.
+      me = await api('GET', '/whoami');
     } catch (e) {
       if (e.status === 401) {
         logout('That token was not accepted.');
         return;
       }
+      me = { role: '', may: [] };
+      message('Could not read the token\'s role: ' + e.message, true);
     }
-    state.operator = await isOperator();
-    $('role').textContent = state.operator ? 'operator' : 'viewer';
+    state.may = new Set(me.may || []);
+    $('role').textContent = me.role || '';
+    $('role').title = me.name ? 'token ' + me.name : '';
     refresh();
-  }
-
-  async function isOperator() {
-    try {
-      await api('POST', ROLE_PROBE);
-      return true;
-    } catch (e) {
-      return e.status === 404;
-    }
   }
 
   function logout(reason) {
@@ -217,9 +210,6 @@
   }
 
   function actions(p) {
-    if (!state.operator) {
-      return [];
-    }
     const buttons = [];
     if (PAUSABLE.has(p.state)) {
       buttons.push(actionButton(p, 'pause', 'Pause'));
@@ -237,10 +227,13 @@
       buttons.push(actionButton(p, 'rollback', 'Roll back',
         'Roll back ' + p.id + '? The expand steps run so far are undone on every database, last first.', 'danger'));
     }
-    return buttons;
+    return buttons.filter((b) => b !== null);
   }
 
   function actionButton(p, action, label, confirmText, cls) {
+    if (!state.may.has(action)) {
+      return null;
+    }
     const b = el('button', { type: 'button', class: cls, 'data-action': action, 'data-plan': p.id }, label);
     b.addEventListener('click', () => act(b, p.id, action, confirmText));
     return b;
@@ -295,9 +288,10 @@
   function progressBar(b) {
     const ratio = Math.max(0, Math.min(1, Number(b.ratio) || 0));
     const pct = Math.round(ratio * 100);
+    const fill = el('span', {});
+    fill.style.width = pct + '%'; // through the CSSOM: the page's CSP allows no inline style attribute
     return el('div', { class: 'progress' },
-      el('div', { class: 'bar' + (b.finished ? ' done' : ''), title: pct + '%', 'data-ratio': ratio },
-        el('span', { style: `width: ${pct}%` })),
+      el('div', { class: 'bar' + (b.finished ? ' done' : ''), title: pct + '%', 'data-ratio': ratio }, fill),
       el('span', { class: 'pct' }, pct + '%'));
   }
 

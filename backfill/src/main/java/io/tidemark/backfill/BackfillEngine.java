@@ -1,6 +1,6 @@
 package io.tidemark.backfill;
 
-import io.tidemark.backfill.db.Connector;
+import io.tidemark.pg.Connector;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

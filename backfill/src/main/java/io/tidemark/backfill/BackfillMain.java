@@ -50,6 +50,8 @@ public final class BackfillMain {
       "check-interval-ms", "progress-ms");
 
   private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
+  /** reference.conf's {@code database-defaults.idle-in-transaction-timeout}: this tool reads no config file. */
+  private static final Duration IDLE_IN_TRANSACTION = Duration.ofMinutes(1);
   static final String LOGGING = "io/tidemark/backfill/backfill-main-logback.xml";
 
   private BackfillMain() {}
@@ -211,7 +213,7 @@ public final class BackfillMain {
     String sslMode = Optional.ofNullable(uri.getQuery()).filter(q -> q.startsWith("sslmode="))
         .map(q -> q.substring("sslmode=".length())).orElse("prefer");
     return new DatabaseConfig(uri.getPath().substring(1), url, uri.getHost(), port, uri.getPath().substring(1),
-        user, Secret.of(System.getenv("PGPASSWORD")), uri.getHost() + ":" + port, 2, sslMode);
+        user, Secret.of(System.getenv("PGPASSWORD")), uri.getHost() + ":" + port, 2, sslMode, IDLE_IN_TRANSACTION);
   }
 
   private static long number(Map<String, String> o, String name, long fallback) {

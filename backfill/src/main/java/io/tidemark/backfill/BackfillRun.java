@@ -1,12 +1,17 @@
 package io.tidemark.backfill;
 
-import io.tidemark.backfill.db.Connector;
-import io.tidemark.backfill.db.PgConnections;
-import io.tidemark.backfill.db.SqlStates;
 import io.tidemark.backfill.throttle.Throttle;
 import io.tidemark.backfill.throttle.ThrottleControls;
 import io.tidemark.backfill.throttle.ThrottleReason;
+import io.tidemark.backfill.throttle.ThrottleSignal;
 import io.tidemark.config.BackfillSettings;
+import io.tidemark.pg.Backoff;
+import io.tidemark.pg.Connector;
+import io.tidemark.pg.FailureKind;
+import io.tidemark.pg.Failures;
+import io.tidemark.pg.PgConnections;
+import io.tidemark.pg.ServerErrors;
+import io.tidemark.pg.SqlStates;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -23,9 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -65,8 +68,9 @@ import org.slf4j.MDC;
  *
  * <p><b>What it retries.</b> A batch that hits {@code lock_timeout} (an application transaction holds a
  * row of the range), a deadlock or a serialization failure is rolled back and retried at the same size
- * after a short jittered backoff, for as long as it takes ({@link BackfillProgress#lockRetries()} counts
- * them). Lost connections are retried 8 times with backoff up to 5 s. A statement timeout halves the
+ * after a short jittered backoff ({@link Backoff#BATCH}), for as long as it takes
+ * ({@link BackfillProgress#lockRetries()} counts them). Lost connections are retried 8 times with the same
+ * backoff. A statement timeout halves the
  * batch and retries. Anything else — the step's own expression failing — fails the step with the SQLSTATE
  * and the batch's key range ({@link BackfillException}); earlier batches stay committed.
  *
@@ -87,8 +91,6 @@ public final class BackfillRun {
              set_config('synchronous_commit', CASE WHEN $2 THEN current_setting('synchronous_commit') ELSE 'off' END, true),
              pg_backend_pid() AS pid""";
   private static final String PID_SQL = "SELECT pg_backend_pid() AS pid";
-  private static final Set<String> RETRY_SAME_SIZE = Set.of(
-      SqlStates.LOCK_NOT_AVAILABLE, SqlStates.DEADLOCK_DETECTED, SqlStates.SERIALIZATION_FAILURE);
   private static final int MAX_CONNECTION_RETRIES = 8;
   private static final long RATE_WINDOW_NANOS = 30_000_000_000L;
   private static final long MIN_LOCK_TIMEOUT_MS = 50;
@@ -132,6 +134,8 @@ public final class BackfillRun {
   private long lockRetries;
   /** Lock retries since the last committed batch: the backoff grows with these, not with the run's total. */
   private int lockRetriesInARow;
+  /** The last throttle check failed: the next failure is not logged again. */
+  private boolean throttleFailing;
   private Duration lastBatchDuration = Duration.ZERO;
   private Optional<String> lastError = Optional.empty();
   /** The last key of the batch in flight, once known: names the range when its UPDATE fails. */
@@ -233,7 +237,13 @@ public final class BackfillRun {
     watcher = new BatchWatcher(vertx, monitorPool);
     checkpoints = new CheckpointWatch(monitorPool);
     store = new CheckpointStore(batchPool, job.planId(), job.stepId());
-    return ownPids();
+    return verifySessions().compose(v -> ownPids());
+  }
+
+  /** Both sessions run with the settings every Tidemark session must have ({@link PgConnections#verify}). */
+  private Future<Void> verifySessions() {
+    return Future.all(PgConnections.verify(batchPool, job.database()), PgConnections.verify(monitorPool, job.database()))
+        .mapEmpty();
   }
 
   private Pool pool(String applicationName) {
@@ -304,8 +314,38 @@ public final class BackfillRun {
     } else if (checkpoint.done()) {
       finish(BackfillState.DONE);
     } else {
-      throttle.check().onComplete(ar -> afterThrottle(ar.succeeded() ? ar.result() : Optional.empty()));
+      throttleVerdict().onSuccess(this::afterThrottle);
     }
+  }
+
+  /**
+   * The throttle's verdict, failing closed: a check that fails for any reason (a signal it cannot read, a
+   * bug) holds the batch for a check interval, exactly as a tripped signal would. The first failure of a
+   * streak is logged at WARN with its cause; the reason shows in progress until a check succeeds again.
+   */
+  private Future<Optional<ThrottleReason>> throttleVerdict() {
+    Future<Optional<ThrottleReason>> verdict;
+    try {
+      verdict = throttle.check();
+    } catch (RuntimeException e) {
+      verdict = Future.failedFuture(e);
+    }
+    return verdict.transform(ar -> Future.succeededFuture(ar.succeeded() ? checked(ar.result()) : held(ar.cause())));
+  }
+
+  private Optional<ThrottleReason> checked(Optional<ThrottleReason> reason) {
+    throttleFailing = false;
+    return reason;
+  }
+
+  private Optional<ThrottleReason> held(Throwable e) {
+    if (!throttleFailing) {
+      logged(() -> LOG.warn("backfill {}/{} on {}: throttle check failed; holding batches until it succeeds",
+          job.planId(), job.stepId(), database(), e));
+    }
+    throttleFailing = true;
+    return Optional.of(new ThrottleReason(ThrottleSignal.CHECK_FAILED, "unreadable: " + describe(e), true,
+        throttle.checkInterval()));
   }
 
   private void afterThrottle(Optional<ThrottleReason> reason) {
@@ -433,16 +473,21 @@ public final class BackfillRun {
     }
   }
 
+  /**
+   * What a failed batch means, by the one classifier ({@link Failures}): a lock timeout, deadlock or
+   * serialization failure is retried at the same size; a statement timeout halves the batch; a lost
+   * connection or a server out of connections reconnects; anything else fails the step.
+   */
   private void failed(Throwable e, Attempt attempt) {
-    String state = e instanceof PgException pg ? pg.getSqlState() : null;
-    if (state != null && RETRY_SAME_SIZE.contains(state)) {
+    FailureKind kind = isOwn(e) ? FailureKind.PERMANENT : Failures.kind(e);
+    if (kind == FailureKind.LOCK_TIMEOUT || kind == FailureKind.SERIALIZATION) {
       lockRetries++;
       lockRetriesInARow++;
       retryLater(e, attempt, lockRetriesInARow);
-    } else if (SqlStates.QUERY_CANCELED.equals(state) && attempt.size() > attempt.settings().minBatchRows()) {
+    } else if (Failures.is(e, SqlStates.QUERY_CANCELED) && attempt.size() > attempt.settings().minBatchRows()) {
       sizer.contention(attempt.settings(), attempt.settings().maxRowsPerSecond());
       retryLater(e, attempt, 1);
-    } else if (state == null ? !isOwn(e) : SqlStates.TRANSIENT_CONNECTION.contains(state)) {
+    } else if (kind.unreachable()) {
       connectionTrouble(e);
     } else {
       failStep(e, attempt);
@@ -457,7 +502,7 @@ public final class BackfillRun {
     }
     lastError = Optional.of(describe(e) + "; reconnecting (attempt " + connectionFailures + ")");
     publish(BackfillState.RUNNING, Optional.empty());
-    sleepThen(backoff(connectionFailures), this::reloadAndContinue);
+    sleepThen(Backoff.BATCH.delayAfter(connectionFailures), this::reloadAndContinue);
   }
 
   /** Our own refusals (a moved checkpoint) are not connection trouble. */
@@ -465,10 +510,10 @@ public final class BackfillRun {
     return e instanceof CheckpointStore.CheckpointMoved || e instanceof BackfillException;
   }
 
-  private void retryLater(Throwable e, Attempt attempt, long attemptNumber) {
+  private void retryLater(Throwable e, Attempt attempt, int attemptNumber) {
     lastError = Optional.of(describe(e) + " at keys " + range(attempt) + "; retrying");
     publish(BackfillState.RUNNING, Optional.empty());
-    sleep(backoff(attemptNumber));
+    sleep(Backoff.BATCH.delayAfter(attemptNumber));
   }
 
   /** The connection died, maybe during COMMIT: the database, not memory, says where we are. */
@@ -522,12 +567,6 @@ public final class BackfillRun {
       sleepTimer = -1;
       next();
     }
-  }
-
-  /** Exponential backoff with full jitter: up to 50 ms × 2^(n-1), at most 5 s. */
-  private static Duration backoff(long attempt) {
-    long cap = Math.min(5_000, 50L << Math.min(10, Math.max(0, attempt - 1)));
-    return Duration.ofMillis(cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1));
   }
 
   private void publish(BackfillState state, Optional<ThrottleReason> reason) {
@@ -598,6 +637,8 @@ public final class BackfillRun {
     publish(BackfillState.FAILED, Optional.empty());
     logged(() -> LOG.warn("backfill {}/{} on {} failed: {}", job.planId(), job.stepId(), database(),
         failure.getMessage()));
+    withheld(failure.getCause()).ifPresent(w -> LOG.debug("backfill {}/{} on {}: the server also said {}",
+        job.planId(), job.stepId(), database(), w));
     release().onComplete(ar -> {
       completion.fail(failure);
       ended.complete();
@@ -637,9 +678,17 @@ public final class BackfillRun {
 
   private static String describe(Throwable e) {
     if (e instanceof PgException pg) {
-      return pg.getErrorMessage() + " [" + pg.getSqlState() + "]";
+      return ServerErrors.message(pg) + " [" + pg.getSqlState() + "]";
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /**
+   * What the failure's text left out ({@link ServerErrors#withheld}). It can quote rows, so it is logged at DEBUG
+   * only: row data stays out of the log unless an operator turns DEBUG on to investigate one failure.
+   */
+  private static Optional<String> withheld(Throwable cause) {
+    return cause instanceof PgException pg ? ServerErrors.withheld(pg) : Optional.empty();
   }
 
   /** Stop was requested while the run waited for its server budget. */

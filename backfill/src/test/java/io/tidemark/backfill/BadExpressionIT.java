@@ -8,7 +8,7 @@ import static io.tidemark.backfill.Fixtures.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.tidemark.backfill.db.SqlStates;
+import io.tidemark.pg.SqlStates;
 import io.tidemark.testkit.FreshDatabaseExtension;
 import io.tidemark.testkit.TestDatabase;
 import java.util.List;

@@ -24,7 +24,7 @@ final class Fixtures {
   static DatabaseConfig config(TestDatabase db) {
     var s = db.server();
     return new DatabaseConfig(db.name(), db.url(), s.host(), s.port(), db.name(), s.user(),
-        Secret.of(s.password()), s.host() + ":" + s.port(), 2, "prefer");
+        Secret.of(s.password()), s.host() + ":" + s.port(), 2, "prefer", Duration.ofMinutes(1));
   }
 
   static BackfillSettings pace(int min, int max, long targetMs, long rowsPerSecond) {

@@ -52,6 +52,27 @@ class ThrottleIT {
     return seen;
   }
 
+  /**
+   * Fail closed: a throttle check that fails (here the http-check URL is one the HTTP client refuses to
+   * parse, after the replication-lag signal was read fine) holds every batch instead of letting it run.
+   */
+  @Test
+  void aThrottleCheckThatFailsHoldsTheBatch(TestDatabase db) {
+    table(db, "held", 500);
+    ThrottleSettings failing = new ThrottleSettings(Duration.ofSeconds(10), 0, 0, "::", "", Duration.ofMillis(100));
+    BackfillRun run = ENGINE.start(job(db, "migrate[0]/held", spec("held", "n = n + 1", null),
+        pace(10, 100, 100, 0), failing));
+    eventually(20, "held by the failing check",
+        () -> run.progress().throttle().map(ThrottleReason::unreadable).orElse(false));
+    Fixtures.sleep(1000);
+
+    assertThat(run.progress().rowsDone()).isZero();
+    assertThat(run.progress().state()).isEqualTo(BackfillState.RUNNING);
+    assertThat(db.queryLong("SELECT count(*) FROM held WHERE n <> 0")).isZero();
+    await(run.stop());
+    assertThat(run.progress().state()).isEqualTo(BackfillState.STOPPED);
+  }
+
   @Test
   void aRowsPerSecondCapHoldsTheMeasuredRateDown(TestDatabase db) {
     table(db, "capped", 4000);

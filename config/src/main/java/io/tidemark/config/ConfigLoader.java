@@ -79,6 +79,7 @@ public final class ConfigLoader {
     HttpSettings http = settings.http();
     Defaults defaults = settings.defaults();
     DaemonSettings daemon = settings.daemon();
+    PolicySettings policy = settings.policy();
     AccessReader access = new AccessReader(tidemark);
     List<AuthToken> tokens = access.tokens();
     List<HookConfig> hooks = access.hooks();
@@ -86,7 +87,7 @@ public final class ConfigLoader {
       throw new ConfigException(problems.errors());
     }
     return new TidemarkConfig(fleet.stateDatabase(), http, tokens, fleet.databases(), fleet.groups(), fleet.servers(),
-        defaults, daemon, hooks, problems.warnings());
+        defaults, daemon, hooks, problems.warnings(), policy);
   }
 
   private static ConfigParseOptions options(String origin) {

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * mentioning that database into an error.
  */
 final class FleetReader {
-  static final Set<String> DATABASE_KEYS = Set.of("url", "user", "password", "server", "pool-size");
+  static final Set<String> DATABASE_KEYS = Set.of("url", "user", "password", "server", "pool-size",
+      "idle-in-transaction-timeout");
   static final Set<String> SERVER_KEYS =
       Set.of("max-concurrent-backfills", "max-connections", "connect-timeout", "idle-timeout");
 
@@ -39,7 +40,9 @@ final class FleetReader {
   }
 
   Fleet read() {
-    Integer defaultPool = tidemark.get("database-defaults").get("pool-size").positiveInt();
+    Node databaseDefaults = tidemark.get("database-defaults");
+    Integer defaultPool = databaseDefaults.get("pool-size").positiveInt();
+    Duration defaultIdle = databaseDefaults.get("idle-in-transaction-timeout").positiveDuration();
     ServerConfig serverDefaults = serverDefaults(tidemark.get("server-defaults"));
     Node databasesNode = tidemark.get("databases");
     Map<String, Node> databaseNodes = databasesNode.entries("an object of databases by name");
@@ -49,7 +52,7 @@ final class FleetReader {
     }
     Map<String, DatabaseConfig> databases = new LinkedHashMap<>();
     databaseNodes.forEach((name, node) -> {
-      DatabaseConfig db = database(name, node, defaultPool);
+      DatabaseConfig db = database(name, node, defaultPool, defaultIdle);
       if (db != null) {
         databases.put(name, db);
       }
@@ -75,7 +78,7 @@ final class FleetReader {
     return NAME.matcher(name).matches() ? "'" + name + "'" : "this name";
   }
 
-  private DatabaseConfig database(String name, Node node, Integer defaultPool) {
+  private DatabaseConfig database(String name, Node node, Integer defaultPool, Duration defaultIdle) {
     validName(node, name, "database");
     if (!node.isObject("a database: { url = \"postgresql://user@host:5432/database\" }")) {
       return null;
@@ -89,6 +92,8 @@ final class FleetReader {
     String server = node.get("server").optionalString();
     Node poolNode = node.get("pool-size");
     Integer pool = poolNode.isSet() ? poolNode.positiveInt() : defaultPool;
+    Node idleNode = node.get("idle-in-transaction-timeout");
+    Duration idle = idleNode.isSet() ? idleNode.positiveDuration() : defaultIdle;
     if (url == null) {
       return null;
     }
@@ -100,7 +105,7 @@ final class FleetReader {
     }
     String effectiveServer = server.isEmpty() ? hostPort(url) : server;
     return new DatabaseConfig(name, url.url(), url.host(), url.port(), url.database(), effectiveUser, secret,
-        effectiveServer, pool == null ? 0 : pool, url.sslMode());
+        effectiveServer, pool == null ? 0 : pool, url.sslMode(), idle == null ? Duration.ZERO : idle);
   }
 
   /**

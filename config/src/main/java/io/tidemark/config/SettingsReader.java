@@ -5,18 +5,25 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * Reads the fixed sections: {@code http}, {@code defaults.ddl|backfill|throttle} and {@code daemon}, with
+ * Reads the fixed sections: {@code http} (with its Host allow-list), {@code defaults.ddl|backfill|throttle},
+ * {@code daemon} and {@code policy}, with
  * the limits that make each value meaningful (a lock timeout of 0 would wait forever; a heartbeat not
  * shorter than the lease would let another daemon take over a healthy one).
  */
 final class SettingsReader {
   private static final Set<String> LOG_FORMATS = Set.of("text", "json");
+  /** A DNS name or IPv4 address, or an IPv6 address in brackets as it appears in a Host header. */
+  private static final Pattern HOST_NAME =
+      Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?|\\[[0-9a-f:.]+]");
+  private static final Set<String> APPROVALS = Set.of("required", "not-required");
 
   private final Node tidemark;
   private final Map<String, String> env;
@@ -43,7 +50,37 @@ final class SettingsReader {
     if (maxBody != null && maxBody < 1) {
       size.error("not-positive", "must be larger than 0");
     }
-    return new HttpSettings(hostName, orZero(portNumber), maxBody == null ? 0 : maxBody);
+    Duration idle = http.get("idle-timeout").positiveDuration();
+    Duration read = http.get("request-read-timeout").positiveDuration();
+    Integer connections = http.get("max-connections").positiveInt();
+    Duration intake = http.get("plan-intake-timeout").positiveDuration();
+    List<String> hosts = allowedHosts(http.get("allowed-hosts"));
+    Boolean metricsToken = http.get("metrics-require-token").bool();
+    return new HttpSettings(hostName, orZero(portNumber), maxBody == null ? 0 : maxBody, idle, read,
+        orZero(connections), intake, hosts, metricsToken != null && metricsToken);
+  }
+
+  /**
+   * Host names as a browser sends them in {@code Host}, without a port: {@code tidemark.example.com},
+   * {@code localhost}, {@code 127.0.0.1}, {@code [::1]}. Kept in lower case (host names are compared
+   * without case).
+   */
+  private static List<String> allowedHosts(Node list) {
+    List<String> hosts = new ArrayList<>();
+    for (Node entry : list.elements("a list of host names, e.g. [\"tidemark.example.com\", localhost]")) {
+      String name = entry.string();
+      if (name == null) {
+        continue;
+      }
+      String host = name.strip().toLowerCase(Locale.ROOT);
+      if (!HOST_NAME.matcher(host).matches()) {
+        entry.error("bad-host", "must be a host name or IP address without scheme, port or path, e.g."
+            + " tidemark.example.com, 127.0.0.1 or [::1]");
+      } else {
+        hosts.add(host);
+      }
+    }
+    return hosts;
   }
 
   Defaults defaults() {
@@ -70,6 +107,15 @@ final class SettingsReader {
     }
     return new DaemonSettings(instanceId.isEmpty() ? defaultInstanceId() : instanceId, lease, heartbeat, poll,
         shutdown, format == null ? null : format.toLowerCase(Locale.ROOT));
+  }
+
+  PolicySettings policy() {
+    Node approval = tidemark.get("policy").get("raw-sql-approval");
+    String value = approval.string();
+    if (value != null && !APPROVALS.contains(value)) {
+      approval.error("bad-approval-policy", "must be required or not-required");
+    }
+    return new PolicySettings(!"not-required".equals(value));
   }
 
   /** Whether {@code text} is an absolute http or https URL with a host. Never echoed: it may hold a token. */

@@ -21,7 +21,8 @@ public record TidemarkConfig(
     Defaults defaults,
     DaemonSettings daemon,
     List<HookConfig> hooks,
-    List<ConfigProblem> warnings) {
+    List<ConfigProblem> warnings,
+    PolicySettings policy) {
 
   public TidemarkConfig {
     tokens = List.copyOf(tokens);
@@ -30,6 +31,15 @@ public record TidemarkConfig(
     databases = Collections.unmodifiableMap(new LinkedHashMap<>(databases));
     groups = Collections.unmodifiableMap(new LinkedHashMap<>(groups));
     servers = Collections.unmodifiableMap(new LinkedHashMap<>(servers));
+    policy = policy == null ? PolicySettings.SAFE : policy;
+  }
+
+  /** A config with the safe {@link PolicySettings#SAFE} policy (for code that builds configs by hand). */
+  public TidemarkConfig(String stateDatabase, HttpSettings http, List<AuthToken> tokens,
+      Map<String, DatabaseConfig> databases, Map<String, List<String>> groups, Map<String, ServerConfig> servers,
+      Defaults defaults, DaemonSettings daemon, List<HookConfig> hooks, List<ConfigProblem> warnings) {
+    this(stateDatabase, http, tokens, databases, groups, servers, defaults, daemon, hooks, warnings,
+        PolicySettings.SAFE);
   }
 
   public DatabaseConfig database(String name) {
@@ -55,7 +65,8 @@ public record TidemarkConfig(
                 + s.maxConnections() + ")").toList())
         + "; http " + http.host() + ":" + http.port()
         + "; tokens: " + join(tokens.stream().map(t -> t.name() + " (" + t.role().configName() + ")").toList())
-        + "; hooks: " + join(hooks.stream().map(HookConfig::name).toList());
+        + "; hooks: " + join(hooks.stream().map(HookConfig::name).toList())
+        + "; raw-sql-approval " + (policy.rawSqlApprovalRequired() ? "required" : "not-required");
   }
 
   private static String join(List<String> items) {

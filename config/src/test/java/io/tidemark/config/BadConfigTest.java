@@ -112,6 +112,10 @@ class BadConfigTest {
         bad("negative rate", "tidemark.defaults.backfill.max-rows-per-second = -5",
             "tidemark.defaults.backfill.max-rows-per-second negative"),
         bad("zero pool size", "tidemark.databases.apidb.pool-size = 0", "tidemark.databases.apidb.pool-size not-positive"),
+        bad("unbounded idle-in-transaction timeout", "tidemark.database-defaults.idle-in-transaction-timeout = 0",
+            "tidemark.database-defaults.idle-in-transaction-timeout not-positive"),
+        bad("negative idle-in-transaction timeout", "tidemark.databases.apidb.idle-in-transaction-timeout = -1s",
+            "tidemark.databases.apidb.idle-in-transaction-timeout not-positive"),
         bad("zero server budget", "tidemark.servers.db1.max-concurrent-backfills = 0",
             "tidemark.servers.db1.max-concurrent-backfills not-positive"),
         bad("zero connection budget", "tidemark.servers.db1.max-connections = 0",
@@ -169,9 +173,27 @@ class BadConfigTest {
             ]""", "tidemark.hooks[1].name duplicate-hook-name"),
         // http, throttle, daemon
         bad("http port out of range", "tidemark.http.port = 70000", "tidemark.http.port bad-port"),
+        bad("zero idle timeout", "tidemark.http.idle-timeout = 0", "tidemark.http.idle-timeout not-positive"),
+        bad("zero request read timeout", "tidemark.http.request-read-timeout = 0s",
+            "tidemark.http.request-read-timeout not-positive"),
+        bad("no connections allowed", "tidemark.http.max-connections = 0", "tidemark.http.max-connections not-positive"),
+        bad("zero plan intake timeout", "tidemark.http.plan-intake-timeout = 0",
+            "tidemark.http.plan-intake-timeout not-positive"),
+        bad("allowed host with a port", "tidemark.http.allowed-hosts = [\"tidemark.example.com:7654\"]",
+            "tidemark.http.allowed-hosts[0] bad-host"),
+        bad("allowed host as a url", "tidemark.http.allowed-hosts = [\"https://tidemark.example.com\"]",
+            "tidemark.http.allowed-hosts[0] bad-host"),
+        bad("allowed hosts not a list", "tidemark.http.allowed-hosts = localhost",
+            "tidemark.http.allowed-hosts wrong-type"),
+        bad("metrics token not a boolean", "tidemark.http.metrics-require-token = maybe",
+            "tidemark.http.metrics-require-token wrong-type"),
         bad("http check not an http url", "tidemark.defaults.throttle.http-check = \"file:///tmp/ok\"",
             "tidemark.defaults.throttle.http-check bad-http-url"),
-        bad("unknown log format", "tidemark.daemon.log-format = xml", "tidemark.daemon.log-format bad-log-format"));
+        bad("unknown log format", "tidemark.daemon.log-format = xml", "tidemark.daemon.log-format bad-log-format"),
+        bad("unknown raw sql approval policy", "tidemark.policy.raw-sql-approval = sometimes",
+            "tidemark.policy.raw-sql-approval bad-approval-policy"),
+        bad("raw sql approval policy not a string", "tidemark.policy.raw-sql-approval = [required]",
+            "tidemark.policy.raw-sql-approval wrong-type"));
   }
 
   @Test

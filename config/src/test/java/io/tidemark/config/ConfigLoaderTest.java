@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
-  /** The example of SPEC §3, verbatim. */
+  private static final Duration MINUTE = Duration.ofMinutes(1);
+
+  /** The example of docs/deployment.md, verbatim. */
   static final String SPEC_EXAMPLE = """
       tidemark {
         state-database = authdb          # holds the control schema; default: the first database
@@ -64,12 +66,12 @@ class ConfigLoaderTest {
 
     assertThat(config.databases().keySet()).containsExactly("authdb", "apidb", "admindb");
     assertThat(config.database("authdb")).isEqualTo(new DatabaseConfig("authdb", "postgresql://app@db1:5432/authdb",
-        "db1", 5432, "authdb", "app", Secret.of("auth-pw-1"), "db1", 4, "prefer"));
+        "db1", 5432, "authdb", "app", Secret.of("auth-pw-1"), "db1", 4, "prefer", MINUTE));
     assertThat(config.database("apidb")).isEqualTo(new DatabaseConfig("apidb", "postgresql://app@db1:5432/apidb",
-        "db1", 5432, "apidb", "app", Secret.of("api-pw-2"), "db1", 4, "prefer"));
+        "db1", 5432, "apidb", "app", Secret.of("api-pw-2"), "db1", 4, "prefer", MINUTE));
     assertThat(config.database("admindb")).isEqualTo(new DatabaseConfig("admindb",
         "postgresql://app@db2:5432/admindb", "db2", 5432, "admindb", "app", Secret.of("admin-pw-3"), "db2", 4,
-        "prefer"));
+        "prefer", MINUTE));
 
     assertThat(config.groups()).containsExactly(Map.entry("tenants", List.of("authdb", "apidb")));
     assertThat(config.servers()).containsExactly(
@@ -95,7 +97,7 @@ class ConfigLoaderTest {
     assertThat(config.http()).isEqualTo(new HttpSettings("127.0.0.1", 7654, 1_048_576));
     assertThat(config.tokens()).isEmpty();
     assertThat(config.database("appdb")).isEqualTo(new DatabaseConfig("appdb", "postgresql://app@localhost/appdb",
-        "localhost", 5432, "appdb", "app", Secret.empty(), "localhost:5432", 4, "prefer"));
+        "localhost", 5432, "appdb", "app", Secret.empty(), "localhost:5432", 4, "prefer", MINUTE));
     assertThat(config.groups()).isEmpty();
     assertThat(config.servers()).containsExactly(Map.entry("localhost:5432", new ServerConfig("localhost:5432", 1)));
     assertThat(config.defaults()).isEqualTo(new Defaults(
@@ -107,6 +109,8 @@ class ConfigLoaderTest {
     assertThat(daemon.instanceId()).endsWith("-" + ProcessHandle.current().pid()).hasSizeGreaterThan(2);
     assertThat(daemon).isEqualTo(new DaemonSettings(daemon.instanceId(), Duration.ofSeconds(15),
         Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(30), "text"));
+    assertThat(config.policy()).as("raw SQL waits for an operator unless configured otherwise")
+        .isEqualTo(new PolicySettings(true));
     assertThat(config.hooks()).isEmpty();
     assertThat(config.warnings()).isEmpty();
   }
@@ -116,12 +120,14 @@ class ConfigLoaderTest {
     TidemarkConfig config = ConfigLoader.parse("""
         tidemark {
           state-database = b
-          http { host = "0.0.0.0", port = 0, max-body-size = 512KiB }
+          http { host = "0.0.0.0", port = 0, max-body-size = 512KiB, idle-timeout = 5s, request-read-timeout = 2s,
+                 max-connections = 10, plan-intake-timeout = 3s, allowed-hosts = ["Tidemark.Example.com", "[::1]"],
+                 metrics-require-token = true }
           databases {
-            a { url = "postgresql://app@h1/a", pool-size = 2 }
+            a { url = "postgresql://app@h1/a", pool-size = 2, idle-in-transaction-timeout = 5s }
             b { url = "postgresql://app@h2:6432/b" }
           }
-          database-defaults.pool-size = 7
+          database-defaults { pool-size = 7, idle-in-transaction-timeout = 2m }
           server-defaults { max-concurrent-backfills = 3, max-connections = 12, connect-timeout = 3s, idle-timeout = 1m }
           servers { "h2:6432" { max-connections = 8, idle-timeout = 500ms } }
           hook-defaults.timeout = 3s
@@ -135,6 +141,7 @@ class ConfigLoaderTest {
           }
           daemon { instance-id = "tm-1", lease-duration = 30s, heartbeat-interval = 10s, poll-interval = 2s,
                    shutdown-timeout = 0, log-format = json }
+          policy.raw-sql-approval = not-required
           hooks = [
             { name = pager, events = [failed, rolled-back], command = ["/bin/page", "--team", "db"], timeout = 20s }
             { name = chat, events = [completed], url = "https://chat.example.com/hook/T0/B0" }
@@ -143,9 +150,12 @@ class ConfigLoaderTest {
         """, Map.of());
 
     assertThat(config.stateDatabase()).isEqualTo("b");
-    assertThat(config.http()).isEqualTo(new HttpSettings("0.0.0.0", 0, 512 * 1024));
+    assertThat(config.http()).isEqualTo(new HttpSettings("0.0.0.0", 0, 512 * 1024, Duration.ofSeconds(5),
+        Duration.ofSeconds(2), 10, Duration.ofSeconds(3), List.of("tidemark.example.com", "[::1]"), true));
     assertThat(config.database("a").poolSize()).isEqualTo(2);
     assertThat(config.database("b").poolSize()).isEqualTo(7);
+    assertThat(config.database("a").idleInTransactionTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.database("b").idleInTransactionTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(config.database("b").port()).isEqualTo(6432);
     assertThat(config.servers()).containsExactly(
         Map.entry("h2:6432", new ServerConfig("h2:6432", 3, 8, Duration.ofSeconds(3), Duration.ofMillis(500))),
@@ -159,6 +169,7 @@ class ConfigLoaderTest {
         "https://health.example.com/db?ok", "/run/tidemark/pause", Duration.ofMillis(250)));
     assertThat(config.daemon()).isEqualTo(new DaemonSettings("tm-1", Duration.ofSeconds(30), Duration.ofSeconds(10),
         Duration.ofSeconds(2), Duration.ZERO, "json"));
+    assertThat(config.policy()).isEqualTo(new PolicySettings(false));
     assertThat(config.hooks()).containsExactly(
         new HookConfig("pager", List.of("failed", "rolled-back"), Optional.of(List.of("/bin/page", "--team", "db")),
             Optional.empty(), Duration.ofSeconds(20)),
@@ -332,6 +343,6 @@ class ConfigLoaderTest {
         + "apidb = app@db1:5432/apidb (server db1, sslmode prefer, pool 4), "
         + "admindb = app@db2:5432/admindb (server db2, sslmode prefer, pool 4); "
         + "groups: tenants = [authdb, apidb]; servers: db1 (max-concurrent-backfills 2, max-connections 10), db2 (max-concurrent-backfills 1, max-connections 10); "
-        + "http 127.0.0.1:7654; tokens: ci (submitter), oncall (operator); hooks: none");
+        + "http 127.0.0.1:7654; tokens: ci (submitter), oncall (operator); hooks: none; raw-sql-approval required");
   }
 }

@@ -1,6 +1,5 @@
 package io.tidemark.daemon;
 
-import io.tidemark.backfill.db.PgConnections;
 import io.tidemark.config.DatabaseConfig;
 import io.tidemark.config.ServerConfig;
 import io.tidemark.daemon.fleet.ConnectionBudget;
@@ -10,6 +9,7 @@ import io.tidemark.daemon.api.ApiServer;
 import io.tidemark.daemon.hooks.Hooks;
 import io.tidemark.daemon.metrics.MeteredStepRunner;
 import io.tidemark.daemon.metrics.TidemarkMetrics;
+import io.tidemark.daemon.ops.DatabaseVersions;
 import io.tidemark.daemon.ops.PlanOperations;
 import io.tidemark.backfill.CommittedBatch;
 import io.tidemark.backfill.BackfillProgress;
@@ -22,8 +22,9 @@ import io.tidemark.daemon.runner.PlanRunner;
 import io.tidemark.daemon.runner.StepRouter;
 import io.tidemark.daemon.runner.StepRunner;
 import io.tidemark.daemon.store.AppliedPlan;
-import io.tidemark.daemon.store.ControlSchema;
+import io.tidemark.daemon.store.ControlStore;
 import io.tidemark.daemon.store.TargetRecords;
+import io.tidemark.pg.PgConnections;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -34,6 +35,7 @@ import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +97,8 @@ public final class Daemon {
     control.addProperty("statement_timeout", CONTROL_STATEMENT_TIMEOUT);
     Pool state = PgBuilder.pool().with(new PoolOptions().setMaxSize(controlPoolSize(config)))
         .connectingTo(control).using(vertx).build();
-    SharedClaims claims = new SharedClaims(vertx, state, "connection", instance, config.daemon().leaseDuration(),
+    ControlStore store = new ControlStore(state);
+    SharedClaims claims = new SharedClaims(vertx, store, "connection", instance, config.daemon().leaseDuration(),
         config.daemon().heartbeatInterval());
     ConnectionBudget connections = new ConnectionBudget(vertx, config, claims);
     connections.bindTo(metrics.registry());
@@ -104,11 +107,12 @@ public final class Daemon {
         new ServerBudget(config.servers().values(), 1), connections, batches.andThen(onBatch));
     StepRunner ddl = new ExecutorDdlRunner(new StepExecutor(vertx, connections), metrics::indexBuild);
     StepRunner steps = new MeteredStepRunner(new StepRouter(ddl, backfills), metrics, backfills::progress);
-    PlanRunner runner = new PlanRunner(config, state, steps, new Hooks(vertx, state, instance, config.hooks()),
+    PlanRunner runner = new PlanRunner(config, store, steps, new Hooks(vertx, store, instance, config.hooks()),
         new Preflight(connections), connections);
-    PlanOperations ops = new PlanOperations(state, runner::nudge);
+    PlanOperations ops = new PlanOperations(store, runner::nudge);
     Promise<Daemon> started = Promise.promise();
-    ControlSchema.migrate(state)
+    PgConnections.verify(state, stateDb)
+        .compose(v -> store.migrate())
         .compose(found -> claims.start())
         .compose(found -> connections.reserveControl(control, controlPoolSize(config)))
         .compose(found -> vertx.deployVerticle(runner))
@@ -154,13 +158,10 @@ public final class Daemon {
 
   private Future<DatabaseVersions> versions(DatabaseConfig db) {
     return connections.connect(PgConnections.options(db, "tidemark/versions"))
-        .compose(conn -> TargetRecords.read(conn).eventually(conn::close))
+        .compose(conn -> PgConnections.verify(conn, db).compose(v -> TargetRecords.read(conn)).eventually(conn::close))
         .map(applied -> new DatabaseVersions(db.name(), applied, Optional.empty()))
         .otherwise(e -> new DatabaseVersions(db.name(), List.of(), Optional.of(String.valueOf(e.getMessage()))));
   }
-
-  /** What {@link #versions()} found on one database. */
-  public record DatabaseVersions(String database, List<AppliedPlan> applied, Optional<String> error) {}
 
   /** The operator API over this daemon's state database. */
   public PlanOperations operations() {
@@ -197,17 +198,32 @@ public final class Daemon {
   public Future<Void> stop() {
     LOG.info("daemon {} stopping", config.daemon().instanceId());
     Promise<Void> stopped = Promise.promise();
-    api.close().recover(e -> Future.succeededFuture())
+    stopping("close the API", api::close)
         .andThen(v -> metrics.close())
-        .compose(v -> vertx.undeploy(runnerDeployment))
-        .recover(e -> Future.succeededFuture())
+        .compose(v -> stopping("stop the plan runner", () -> vertx.undeploy(runnerDeployment)))
         .andThen(v -> connections.close())
-        .compose(v -> backfills.close())
-        .recover(e -> Future.succeededFuture())
-        .compose(v -> claims.stop())
-        .compose(v -> state.close())
+        .compose(v -> stopping("stop the backfills", backfills::close))
+        .compose(v -> stopping("give the budget slots back", claims::stop))
+        .compose(v -> stopping("close the state database pool", state::close))
         .onComplete(ar -> closeOffLoop(vertx).onComplete(stopped));
     return stopped.future();
+  }
+
+  /**
+   * One step of {@link #stop}: a step that fails is logged once at WARN with its cause, and the stop goes
+   * on with the next step (a half-stopped daemon would be worse than one that skipped a step).
+   */
+  private Future<Void> stopping(String what, Supplier<Future<Void>> step) {
+    Future<Void> done;
+    try {
+      done = step.get();
+    } catch (RuntimeException e) {
+      done = Future.failedFuture(e);
+    }
+    return done.recover(e -> {
+      LOG.warn("daemon {} stopping: could not {}; going on with the stop", config.daemon().instanceId(), what, e);
+      return Future.succeededFuture();
+    });
   }
 
   /**

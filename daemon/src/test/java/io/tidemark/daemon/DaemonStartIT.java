@@ -7,6 +7,7 @@ import io.tidemark.config.Secret;
 import io.tidemark.config.TidemarkConfig;
 import io.tidemark.testkit.FreshDatabaseExtension;
 import io.tidemark.testkit.TestDatabase;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ class DaemonStartIT {
     DatabaseConfig real = ok.database("state");
     Map<String, DatabaseConfig> dbs = new LinkedHashMap<>();
     dbs.put("state", new DatabaseConfig("state", real.url(), real.host(), real.port(), db.name() + "_missing",
-        real.user(), Secret.empty(), real.server(), 2, "disable"));
+        real.user(), Secret.empty(), real.server(), 2, "disable", Duration.ofMinutes(1)));
     TidemarkConfig missing = new TidemarkConfig("state", ok.http(), ok.tokens(), dbs, ok.groups(), ok.servers(),
         ok.defaults(), ok.daemon(), ok.hooks(), ok.warnings());
 

@@ -1,6 +1,5 @@
 package io.tidemark.daemon;
 
-import io.tidemark.backfill.db.PgConnections;
 import io.tidemark.config.BackfillSettings;
 import io.tidemark.config.DaemonSettings;
 import io.tidemark.config.DatabaseConfig;
@@ -12,6 +11,7 @@ import io.tidemark.config.Secret;
 import io.tidemark.config.ServerConfig;
 import io.tidemark.config.ThrottleSettings;
 import io.tidemark.config.TidemarkConfig;
+import io.tidemark.pg.PgConnections;
 import io.tidemark.testkit.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -28,7 +28,7 @@ public final class Fixtures {
 
   public static DatabaseConfig database(String name, TestDatabase db) {
     return new DatabaseConfig(name, db.url(), db.server().host(), db.server().port(), db.name(), db.server().user(),
-        Secret.of(db.server().password()), "local", 4, "disable");
+        Secret.of(db.server().password()), "local", 4, "disable", Duration.ofMinutes(1));
   }
 
   public static Pool pool(Vertx vertx, String name, TestDatabase db) {

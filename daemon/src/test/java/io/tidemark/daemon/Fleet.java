@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A state database and the three target databases {@code authdb}, {@code apidb}, {@code admindb} of the
- * seeds, each fresh, each with a {@code public.users} table; plus the daemons a test started. Closing stops
+ * examples, each fresh, each with a {@code public.users} table; plus the daemons a test started. Closing stops
  * the daemons and drops the databases.
  */
 public final class Fleet implements AutoCloseable {
@@ -98,7 +98,8 @@ public final class Fleet implements AutoCloseable {
   public io.tidemark.daemon.ops.PlanOperations operations() {
     if (operations == null) {
       opsVertx = io.vertx.core.Vertx.vertx();
-      operations = new io.tidemark.daemon.ops.PlanOperations(Fixtures.pool(opsVertx, "state", state), id -> { });
+      operations = new io.tidemark.daemon.ops.PlanOperations(
+          new io.tidemark.daemon.store.ControlStore(Fixtures.pool(opsVertx, "state", state)), id -> { });
     }
     return operations;
   }

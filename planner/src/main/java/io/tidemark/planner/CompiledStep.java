@@ -21,6 +21,12 @@ import java.util.Optional;
  * @param inverse      the steps that undo it, in the order they run (empty unless REVERSIBLE); their phase
  *                     is the phase of the step they undo
  * @param unsafeReason set when a raw SQL step overrode a lint finding with {@code unsafe = "reason"}
+ * @param targets      the tables, columns (with declared types), indexes, constraints and types the step
+ *                     touches, for preflight; {@link StepTargets#UNKNOWN} for inverse steps and plans stored
+ *                     before targets were recorded
+ * @param calledFunctions the functions the operation's expressions call ({@code lower}, {@code app.f}), as
+ *                     the planner's tokenizer read them from the plan; preflight refuses volatile ones that
+ *                     are not on the allow list (docs/plan-reference.md)
  */
 public record CompiledStep(
     String database,
@@ -33,10 +39,27 @@ public record CompiledStep(
     Optional<Probe> probe,
     Reversibility reversibility,
     List<CompiledStep> inverse,
-    Optional<String> unsafeReason) {
+    Optional<String> unsafeReason,
+    StepTargets targets,
+    List<String> calledFunctions) {
 
   public CompiledStep {
     inverse = List.copyOf(inverse);
+    calledFunctions = List.copyOf(calledFunctions);
+  }
+
+  /** A step whose expressions call no function. */
+  public CompiledStep(String database, Phase phase, int position, String id, String sourcePath, String description,
+      StepAction action, Optional<Probe> probe, Reversibility reversibility, List<CompiledStep> inverse,
+      Optional<String> unsafeReason, StepTargets targets) {
+    this(database, phase, position, id, sourcePath, description, action, probe, reversibility, inverse,
+        unsafeReason, targets, List.of());
+  }
+
+  /** This step, and the steps that undo it, with {@code functions} as their called functions. */
+  public CompiledStep calling(List<String> functions) {
+    return new CompiledStep(database, phase, position, id, sourcePath, description, action, probe, reversibility,
+        inverse.stream().map(s -> s.calling(functions)).toList(), unsafeReason, targets, functions);
   }
 
   public StepKind kind() {

@@ -6,6 +6,7 @@ import io.tidemark.config.TidemarkConfig;
 import io.tidemark.planner.compile.PlanCompiler;
 import io.tidemark.planner.plan.Plan;
 import io.tidemark.planner.plan.PlanParser;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ public final class Fixtures {
     Map<String, DatabaseConfig> databases = new LinkedHashMap<>();
     for (String name : List.of("authdb", "apidb", "admindb")) {
       databases.put(name, new DatabaseConfig(name, "postgresql://app@db1:5432/" + name, "db1", 5432, name, "app",
-          Secret.empty(), "db1", 4, "prefer"));
+          Secret.empty(), "db1", 4, "prefer", Duration.ofMinutes(1)));
     }
     Map<String, List<String>> groups = new LinkedHashMap<>();
     groups.put("tenants", List.of("apidb", "authdb"));

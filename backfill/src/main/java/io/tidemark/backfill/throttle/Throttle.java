@@ -112,6 +112,11 @@ public final class Throttle {
     lockWaiters.accumulateAndGet(count, Math::max);
   }
 
+  /** How long a held batch waits before the signals are read again. */
+  public Duration checkInterval() {
+    return checkInterval(controls.throttle());
+  }
+
   /** The backfill's own backends, left out of the active-session count. */
   public void ownPids(List<Integer> pids) {
     ownPids = pids.toArray(Integer[]::new);
@@ -146,10 +151,19 @@ public final class Throttle {
     if (check.cached() && hit != null && now - hit.nanos() < interval.toNanos()) {
       return Future.succeededFuture(hit.reason());
     }
-    return check.read().apply(settings)
+    return readNow(check, settings)
         .map(detail -> detail.map(d -> new ThrottleReason(check.signal(), d, false, interval)))
         .otherwise(e -> Optional.of(new ThrottleReason(check.signal(), "unreadable: " + describe(e), true, interval)))
         .onSuccess(reason -> cache.put(check.signal(), new Cached(now, reason)));
+  }
+
+  /** A signal that throws instead of failing its future (a malformed URL or path) is unreadable too. */
+  private static Future<Optional<String>> readNow(Check check, ThrottleSettings settings) {
+    try {
+      return check.read().apply(settings);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private Future<Optional<String>> replicationLag(ThrottleSettings settings) {

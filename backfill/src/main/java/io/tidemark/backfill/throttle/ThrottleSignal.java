@@ -1,7 +1,7 @@
 package io.tidemark.backfill.throttle;
 
 /**
- * The throttle signals, in the order they are evaluated (SPEC §6); the first that trips is the reason
+ * The throttle signals, in the order they are evaluated (docs/operator-guide.md); the first that trips is the reason
  * reported in progress and in {@code tidemark_throttle_active{reason}}. {@link #label()} is that label.
  */
 public enum ThrottleSignal {
@@ -11,7 +11,9 @@ public enum ThrottleSignal {
   ACTIVE_SESSIONS("active-sessions"),
   HTTP_CHECK("http-check"),
   FLAG_FILE("flag-file"),
-  OPERATOR("operator");
+  OPERATOR("operator"),
+  /** The throttle check itself failed (a bug, not a signal): batches are held until it succeeds. */
+  CHECK_FAILED("check-failed");
 
   private final String label;
 

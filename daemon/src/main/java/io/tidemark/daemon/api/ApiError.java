@@ -1,5 +1,6 @@
 package io.tidemark.daemon.api;
 
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -8,7 +9,8 @@ import java.util.List;
 /**
  * An API error answer: HTTP status and {@code {"error": code, "message": text, "details": [...]}}. Codes are
  * stable kebab-case words clients may branch on ({@code invalid-plan}, {@code conflict}, ...); messages are
- * for people and never contain a secret.
+ * for people and never contain a secret. Every 4xx and 5xx the daemon sends has this shape, including those
+ * sent before routing (malformed URI, unknown Host, a request line or headers too long, a read timeout).
  */
 record ApiError(int status, String code, String message, List<JsonObject> details) {
   static ApiError badRequest(String code, String message) {
@@ -34,5 +36,19 @@ record ApiError(int status, String code, String message, List<JsonObject> detail
     }
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
         .end(toJson().encode());
+  }
+
+  /**
+   * Answers outside the router and closes the connection once the answer is written: used where the rest of
+   * the request (its body, or the request itself) will not be read.
+   */
+  void sendAndClose(HttpServerResponse response, Runnable close) {
+    if (response.ended() || response.headWritten()) {
+      close.run();
+      return;
+    }
+    ResponseHeaders.apply(response);
+    response.setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+        .end(toJson().encode()).onComplete(x -> close.run());
   }
 }

@@ -3,8 +3,12 @@ package io.tidemark.daemon.api;
 import io.tidemark.config.AuthToken;
 import io.tidemark.config.Role;
 import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,10 +16,17 @@ import java.util.Optional;
  * in constant time ({@link io.tidemark.config.Secret#matches}, and always against all of them, so the answer
  * time tells nothing about which token came close). The matching token's name (never the token) is kept on
  * the request as the actor. 401 without a valid token (always, when no token is configured), 403 when its
- * role is below the route's. Runs on the HTTP event loop; pure CPU.
+ * role is below the route's. Either answer is sent without reading the request's body (it is still paused,
+ * see {@link RequestGate}). Runs on the HTTP event loop; pure CPU.
  */
 final class Auth {
   private static final String ACTOR = "tidemark.actor";
+  private static final String ROLE = "tidemark.role";
+  /** What each role may do, as {@code GET /whoami} lists it: a role may also do all of the roles below it. */
+  private static final Map<Role, List<String>> MAY = Map.of(
+      Role.VIEWER, List.of("view"),
+      Role.SUBMITTER, List.of("submit"),
+      Role.OPERATOR, List.of("pause", "resume", "retry", "cancel", "approve", "rollback", "throttle"));
   private static final String BEARER = "bearer ";
 
   private final List<AuthToken> tokens;
@@ -38,6 +49,7 @@ final class Auth {
             + "; this needs " + role.configName(), List.of()).send(ctx);
       } else {
         ctx.put(ACTOR, caller.get().name());
+        ctx.put(ROLE, caller.get().role());
         ctx.next();
       }
     };
@@ -46,6 +58,23 @@ final class Auth {
   /** The name of the token that authorised this request. */
   static String actor(RoutingContext ctx) {
     return ctx.get(ACTOR);
+  }
+
+  /**
+   * {@code GET /whoami} (behind {@code require(VIEWER)}): the token's name, its role and the actions it may
+   * take, e.g. {@code {"name": "oncall", "role": "operator", "may": ["view", "submit", "pause", ...]}}. The
+   * status page shows operator buttons from this, and never by trying an action.
+   */
+  static void whoami(RoutingContext ctx) {
+    Role role = ctx.get(ROLE);
+    List<String> may = new ArrayList<>();
+    for (Role r : Role.values()) {
+      if (role.includes(r)) {
+        may.addAll(MAY.get(r));
+      }
+    }
+    PlanRoutes.json(ctx, 200, new JsonObject().put("name", actor(ctx)).put("role", role.configName())
+        .put("may", new JsonArray(may)));
   }
 
   private Optional<AuthToken> caller(String header) {

@@ -15,20 +15,24 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
- * The API's JSON shapes (documented in {@code openapi.yaml}): kebab-case keys, states in SPEC §7 spelling,
+ * The API's JSON shapes (documented in {@code openapi.yaml}): kebab-case keys, states in docs/concepts.md spelling,
  * absent values as {@code null}. Never includes the plan's stored text or any secret.
  */
 final class PlanJson {
   private PlanJson() {}
 
-  /** One line of {@code GET /plans}. */
+  /**
+   * One line of {@code GET /plans}. A plan this daemon cannot decode is listed too, without what only its
+   * compiled form knows (description, database count: {@code null}), with {@code undecodable} saying why.
+   */
   static JsonObject summary(PlanRecord p) {
     return new JsonObject()
         .put("id", p.id())
-        .put("description", p.compiled().description())
+        .put("description", p.decoded() ? p.compiled().description() : null)
         .put("state", p.state().wireName())
         .put("phase", p.phase().wireName())
-        .put("databases", p.compiled().databases().size())
+        .put("databases", p.decoded() ? p.compiled().databases().size() : null)
+        .put("undecodable", p.undecodable().orElse(null))
         .put("submitted-by", p.submittedBy())
         .put("created-at", p.createdAt().toString())
         .put("updated-at", p.updatedAt().toString());
@@ -47,7 +51,8 @@ final class PlanJson {
     return summary(p)
         .put("content-hash", p.contentHash())
         .put("resume-state", p.resumeState().map(s -> s.wireName()).orElse(null))
-        .put("approval", p.compiled().approval().name().toLowerCase(Locale.ROOT))
+        .put("approval", p.decoded() ? p.compiled().approval().name().toLowerCase(Locale.ROOT) : null)
+        .put("awaiting", p.awaiting().orElse(null))
         .put("approved-by", p.approvedBy().orElse(null))
         .put("throttle", new JsonObject()
             .put("max-rows-per-second", orNull(p.maxRowsPerSecond()))

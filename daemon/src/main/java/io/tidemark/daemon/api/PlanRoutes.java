@@ -1,6 +1,5 @@
 package io.tidemark.daemon.api;
 
-import io.tidemark.config.TidemarkConfig;
 import io.tidemark.daemon.metrics.TidemarkMetrics;
 import io.tidemark.daemon.ops.ActionResult;
 import io.tidemark.daemon.ops.PlanOperations;
@@ -10,8 +9,6 @@ import io.tidemark.daemon.store.PlanState;
 import io.tidemark.planner.CompiledPlan;
 import io.tidemark.planner.PlanException;
 import io.tidemark.planner.Problem;
-import io.tidemark.planner.compile.PlanCompiler;
-import io.tidemark.planner.plan.PlanParser;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -22,13 +19,14 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The {@code /plans} routes: submission (parsed and compiled by the planner on the event loop — pure CPU
- * on a body bounded by {@code http.max-body-bytes}), reads, and the operator actions of {@link PlanOperations}.
+ * The {@code /plans} routes: submission (parsed and compiled by the planner on {@link PlanIntake}'s worker
+ * threads, within {@code http.plan-intake-timeout}), reads, and the operator actions of {@link PlanOperations}.
  * Every change is logged with MDC {@code actor} = the token's name and {@code plan}; the action itself is also
  * in the plan's event log. Handlers run on the HTTP event loop and never block.
  */
@@ -40,19 +38,20 @@ final class PlanRoutes {
   private static final Set<String> WHOLE_PLAN_ACTIONS = Set.of("cancel", "approve", "rollback");
   private static final Set<String> THROTTLE_FIELDS = Set.of("max-rows-per-second", "operator-throttle");
 
-  private final TidemarkConfig config;
   private final PlanOperations ops;
   private final TidemarkMetrics metrics;
+  private final PlanIntake intake;
 
-  PlanRoutes(TidemarkConfig config, PlanOperations ops, TidemarkMetrics metrics) {
-    this.config = config;
+  PlanRoutes(PlanOperations ops, TidemarkMetrics metrics, PlanIntake intake) {
     this.ops = ops;
     this.metrics = metrics;
+    this.intake = intake;
   }
 
   /**
    * {@code POST /plans}. The body is the plan file: JSON when the content type says so (checked as JSON
-   * first, so a broken document is {@code malformed-json}), HOCON otherwise.
+   * first, so a broken document is {@code malformed-json}), HOCON otherwise. It is checked, parsed and
+   * compiled on {@link PlanIntake}'s workers: 400 with the problems, or 503 {@code plan-intake-timeout}.
    */
   void submit(RoutingContext ctx) {
     String text = ctx.body().asString("UTF-8");
@@ -61,21 +60,38 @@ final class PlanRoutes {
       ApiError.badRequest("empty-body", "the request body must be a plan (HOCON or JSON)").send(ctx);
       return;
     }
-    if (json && !parsesAsJson(text)) {
-      ApiError.badRequest("malformed-json", "the body is not a JSON object").send(ctx);
-      return;
-    }
-    CompiledPlan plan;
-    try {
-      plan = PlanCompiler.compile(PlanParser.parse(text, json ? "plan.json" : "plan.conf"), config);
-    } catch (PlanException e) {
-      invalidPlan(e.problems()).send(ctx);
-      return;
-    }
+    intake.compile(text, json)
+        .onSuccess(plan -> store(ctx, plan, text))
+        .onFailure(e -> intakeFailed(ctx, e));
+  }
+
+  private void store(RoutingContext ctx, CompiledPlan plan, String text) {
     String actor = Auth.actor(ctx);
     ops.submit(plan, text, actor)
         .onSuccess(r -> submitted(ctx, actor, r))
         .onFailure(e -> failed(ctx, e));
+  }
+
+  /** The plan's problems are the client's (400); a planner that threw anything else has a bug (500, logged once). */
+  private void intakeFailed(RoutingContext ctx, Throwable e) {
+    if (e instanceof PlanIntake.MalformedJson) {
+      ApiError.badRequest("malformed-json", e.getMessage()).send(ctx);
+    } else if (e instanceof PlanException invalid) {
+      invalidPlan(invalid.problems()).send(ctx);
+    } else if (e instanceof TimeoutException) {
+      LOG.warn("POST /plans by {}: parsing and compiling the plan took over {} ms; refused",
+          Auth.actor(ctx), intake.timeoutMs());
+      new ApiError(503, "plan-intake-timeout", "parsing and checking the plan took longer than"
+          + " tidemark.http.plan-intake-timeout (" + intake.timeoutMs() + " ms); nothing was stored", List.of())
+          .send(ctx);
+    } else {
+      if (e instanceof StackOverflowError) {
+        LOG.error("POST /plans by {}: the planner overflowed its stack on the plan: {}", Auth.actor(ctx), e.toString());
+      } else {
+        LOG.error("POST /plans by {}: the planner failed on the plan", Auth.actor(ctx), e);
+      }
+      new ApiError(500, "internal", "internal error (logged)", List.of()).send(ctx);
+    }
   }
 
   void list(RoutingContext ctx) {
@@ -232,9 +248,9 @@ final class PlanRoutes {
         + (problems.size() == 1 ? " problem" : " problems"), details);
   }
 
+  /** 503 only when the state database is unreachable, 400 for a value it refuses, 500 with an error id for bugs. */
   static void failed(RoutingContext ctx, Throwable e) {
-    LOG.warn("{} {} failed: {}", ctx.request().method(), ctx.request().path(), e.toString());
-    new ApiError(503, "unavailable", "the state database could not be reached", List.of()).send(ctx);
+    ErrorAnswers.failed(ctx, e);
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {
@@ -246,13 +262,6 @@ final class PlanRoutes {
     return type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json");
   }
 
-  private static boolean parsesAsJson(String text) {
-    try {
-      return new JsonObject(text) != null;
-    } catch (DecodeException e) {
-      return false;
-    }
-  }
 
   /** The query parameter as a non-negative integer, {@code absent} when not given. */
   private static long number(RoutingContext ctx, String name, long absent) {

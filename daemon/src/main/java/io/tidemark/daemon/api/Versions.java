@@ -1,6 +1,6 @@
 package io.tidemark.daemon.api;
 
-import io.tidemark.daemon.Daemon.DatabaseVersions;
+import io.tidemark.daemon.ops.DatabaseVersions;
 import io.tidemark.daemon.store.AppliedPlan;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

@@ -14,7 +14,7 @@ import java.time.Duration;
 /**
  * The CLI's side of the HTTP API, on the JDK's blocking {@link HttpClient} (the CLI has no event loop). Each
  * call answers the parsed JSON body of a 2xx answer, or throws {@link RemoteException} carrying the exit
- * code of SPEC §10: 2 for what the caller got wrong (400, 401, 403, 404, 409, 413: bad input, unknown plan,
+ * code of README.md: 2 for what the caller got wrong (400, 401, 403, 404, 409, 413: bad input, unknown plan,
  * not allowed now), 1 for what failed on the daemon's side (unreachable, 5xx). Not retried.
  */
 final class ApiClient {

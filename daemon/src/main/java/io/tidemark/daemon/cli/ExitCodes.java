@@ -1,6 +1,6 @@
 package io.tidemark.daemon.cli;
 
-/** The CLI's exit codes (SPEC §10). */
+/** The CLI's exit codes (README.md). */
 public final class ExitCodes {
   public static final int OK = 0;
   /** The daemon or a database failed. */

@@ -56,6 +56,9 @@ final class PlanCommand {
     @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE}).")
     Format format;
 
+    /** The lint warnings of the plan's sql steps, once it parsed. */
+    List<Problem> warnings = List.of();
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
@@ -83,7 +86,9 @@ final class PlanCommand {
       }
       try {
         String name = file.getFileName().toString();
-        Plan plan = cfg.isPresent() ? PlanParser.parse(text.get(), name, cfg.get()) : PlanParser.parse(text.get(), name);
+        PlanParser.Parsed parsed = PlanParser.parseWithWarnings(text.get(), name, cfg);
+        Plan plan = parsed.plan();
+        warnings = parsed.warnings();
         return Optional.of(cfg.isPresent() ? PlanCompiler.compile(plan, cfg.get()) : PlanCompiler.compileUnresolved(plan));
       } catch (PlanException e) {
         problems.addAll(e.problems());
@@ -144,6 +149,11 @@ final class PlanCommand {
           "With --config, database and group names are resolved too."},
       footer = {"", "Example:", "  tidemark plan check plans/users-status.conf --config tidemark.conf"})
   static final class Check extends PlanFileCommand {
+    @Option(names = "--warnings", description = {"Also list the lint warnings of sql steps: style preferences"
+        + " (prefer text, bigint, identity, timestamptz, IF NOT EXISTS...) that do not refuse the plan unless it"
+        + " lists them under lint.warnings-as-errors."})
+    boolean showWarnings;
+
     @Override
     boolean configRequired() {
       return false;
@@ -155,6 +165,12 @@ final class PlanCommand {
         JsonObject o = new JsonObject().put("file", file.toString()).put("ok", true).put("problems", new JsonArray());
         plan.ifPresent(p -> o.put("id", p.id()).put("databases", new JsonArray(p.databases())).put("steps", p.steps().size())
             .put("databases-resolved", config != null));
+        if (showWarnings) {
+          JsonArray arr = new JsonArray();
+          warnings.forEach(w -> arr.add(new JsonObject().put("path", w.path()).put("code", w.code())
+              .put("message", w.message())));
+          o.put("warnings", arr);
+        }
         out.println(o.encodePrettily());
         return;
       }
@@ -163,6 +179,10 @@ final class PlanCommand {
       out.println(config == null
           ? "%s: ok (plan %s; database names not resolved: pass --config to check them too)".formatted(file, p.id())
           : "%s: ok (plan %s, %s, %d steps)".formatted(file, p.id(), dbs, p.steps().size()));
+      if (showWarnings) {
+        out.printf("%d lint warning%s%n", warnings.size(), warnings.size() == 1 ? "" : "s");
+        warnings.forEach(w -> out.printf("  warning %s: %s [%s]%n", w.path(), w.message(), w.code()));
+      }
     }
   }
 

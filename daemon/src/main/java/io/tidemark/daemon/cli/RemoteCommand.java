@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * A command run against the daemon's API: output on the command line's out stream, the error (one line, then
- * one line per detail) on its err stream, and the exit code of SPEC §10 (0, 2 bad input, 1 failure).
+ * one line per detail) on its err stream, and the exit code of README.md (0, 2 bad input, 1 failure).
  */
 abstract class RemoteCommand implements Callable<Integer> {
   @Mixin

@@ -33,6 +33,9 @@ public final class StatusCommand extends RemoteCommand {
       out.println("throttle: max-rows-per-second " + text(throttle.path("max-rows-per-second"))
           + (throttle.path("operator-throttle").asBoolean() ? ", held by operator" : ""));
     }
+    if (plan.hasNonNull("awaiting")) {
+      out.println("awaiting approval: " + plan.path("awaiting").asText());
+    }
     if (!plan.path("last-error").isNull()) {
       out.println("error:   " + plan.path("last-error").asText());
     }

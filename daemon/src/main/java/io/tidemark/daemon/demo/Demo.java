@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code tidemark demo}: a whole Tidemark installation on one PostgreSQL server, for a first look. It creates
- * the three databases of the seeds under a prefix ({@code tidemark_demo_authdb}, ...; the config calls them
+ * the three example databases under a prefix ({@code tidemark_demo_authdb}, ...; the config calls them
  * {@code authdb}, {@code apidb}, {@code admindb}), loads {@code examples/schema.sql} scaled to the requested
  * rows, starts a daemon in this process (state database {@code authdb}, HTTP on 127.0.0.1, one operator token
  * made up for the run), runs a light application load, submits an example plan through the API and follows

@@ -1,7 +1,7 @@
 package io.tidemark.daemon.demo;
 
-import io.tidemark.backfill.db.PgConnections;
 import io.tidemark.config.DatabaseConfig;
+import io.tidemark.pg.PgConnections;
 import io.tidemark.planner.sql.Identifiers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -43,6 +43,11 @@ public record ExecutionContext(
     return new ExecutionContext(connectOptions, ddl, applicationName, onAttempt, listener, interval);
   }
 
+  /** The server, {@code host:port}, for messages that must say where. */
+  String server() {
+    return connectOptions.getHost() + ":" + connectOptions.getPort();
+  }
+
   /** The connect options with {@code application_name} set to {@code name}, leaving the given ones untouched. */
   PgConnectOptions sessionOptions(String name) {
     PgConnectOptions copy = new PgConnectOptions(connectOptions);

@@ -1,6 +1,9 @@
 package io.tidemark.daemon.exec;
 
-import io.tidemark.backfill.db.Connector;
+import io.tidemark.pg.Connector;
+import io.tidemark.pg.Failures;
+import io.tidemark.pg.PgConnections;
+import io.tidemark.pg.SessionRefusedException;
 import io.tidemark.planner.CompiledPlan;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,9 +22,11 @@ import java.util.Optional;
  * columns' types and reference a unique key; a backfilled table has a primary key or a unique key on NOT
  * NULL columns.
  *
- * <p>Reads the catalog only, on one connection, and changes nothing. Every problem is reported (a failed
- * catalog query is itself reported, as {@code check-failed}); the future fails only on a bug. Runs on the
- * event loop of its connection; nothing blocks.
+ * <p>Reads the catalog only, on one connection, and changes nothing. What each step touches comes typed
+ * from the planner ({@code CompiledStep.targets()}); a column's declared type is parsed whole by PostgreSQL.
+ * Every problem is reported (a connection that cannot be made or is lost on the way is {@code unreachable},
+ * never a missing object; another failed catalog query is {@code check-failed}); the future fails only on a
+ * bug. Runs on the event loop of its connection; nothing blocks.
  */
 public final class Preflight {
   private final Connector connector;
@@ -40,13 +45,27 @@ public final class Preflight {
     PgConnectOptions named = new PgConnectOptions(options);
     named.setProperties(new java.util.HashMap<>(options.getProperties()));
     named.addProperty("application_name", "tidemark/" + plan.id() + "/preflight");
+    String server = options.getHost() + ":" + options.getPort();
     return connector.connect(named).transform(connected -> connected.succeeded()
-        ? new PreflightRun(connected.result(), plan, database).run().eventually(connected.result()::close)
+        ? checked(connected.result(), plan, database, server).eventually(connected.result()::close)
         : Future.succeededFuture(unreachable(database, connected.cause())));
   }
 
+  /** Only on a session with the settings every Tidemark session must have ({@link PgConnections#verify}). */
+  private static Future<PreflightReport> checked(PgConnection conn, CompiledPlan plan, String database, String server) {
+    return PgConnections.verify(conn, server).transform(verified -> verified.succeeded()
+        ? new PreflightRun(conn, plan, database).run()
+        : Future.succeededFuture(refused(database, verified.cause())));
+  }
+
+  private static PreflightReport refused(String database, Throwable error) {
+    String code = error instanceof SessionRefusedException ? "session-refused" : "check-failed";
+    return new PreflightReport(database, 0, "", List.of(new PreflightProblem(Optional.empty(), code,
+        Failures.message(error).orElse(""))));
+  }
+
   private static PreflightReport unreachable(String database, Throwable error) {
-    String message = "cannot connect to " + database + ": " + FailureKind.message(error).orElse("");
+    String message = "cannot connect to " + database + ": " + Failures.message(error).orElse("");
     return new PreflightReport(database, 0, "", List.of(new PreflightProblem(Optional.empty(), "unreachable", message)));
   }
 }

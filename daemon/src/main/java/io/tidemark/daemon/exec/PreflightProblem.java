@@ -13,7 +13,7 @@ import java.util.Optional;
  *                {@code unknown-type}, {@code name-taken}, {@code index-conflict},
  *                {@code constraint-conflict}, {@code foreign-key-type-mismatch},
  *                {@code referenced-key-not-unique}, {@code no-unique-key}, {@code type-missing},
- *                {@code check-failed}
+ *                {@code check-failed}, {@code forbidden-function}, {@code volatile-function}
  * @param message for people, naming the objects: {@code public.orders.customer_id is integer but
  *                public.customers.id is bigint}
  */

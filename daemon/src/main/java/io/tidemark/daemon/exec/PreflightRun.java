@@ -1,14 +1,17 @@
 package io.tidemark.daemon.exec;
 
-import io.tidemark.daemon.exec.StepTargets.ColumnRef;
-import io.tidemark.daemon.exec.StepTargets.ForeignKey;
-import io.tidemark.daemon.exec.StepTargets.Name;
-import io.tidemark.daemon.exec.StepTargets.NewColumn;
-import io.tidemark.daemon.exec.StepTargets.NewConstraint;
-import io.tidemark.daemon.exec.StepTargets.NewIndex;
+import io.tidemark.pg.FailureKind;
+import io.tidemark.pg.Failures;
 import io.tidemark.planner.CompiledPlan;
 import io.tidemark.planner.CompiledStep;
 import io.tidemark.planner.Phase;
+import io.tidemark.planner.StepTargets;
+import io.tidemark.planner.StepTargets.ColumnRef;
+import io.tidemark.planner.StepTargets.ForeignKey;
+import io.tidemark.planner.StepTargets.Name;
+import io.tidemark.planner.StepTargets.NewColumn;
+import io.tidemark.planner.StepTargets.NewConstraint;
+import io.tidemark.planner.StepTargets.NewIndex;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.Row;
@@ -25,8 +28,10 @@ import java.util.function.Function;
 
 /**
  * One call of {@link Preflight#check}: walks the steps in execution order, remembering what earlier steps
- * create (tables, columns with their types, unique indexes) so later steps may use them, and collects
- * problems. Every catalog query is by bind parameters.
+ * create (schemas, tables, columns with their types, unique indexes) so later steps may use them, and
+ * collects problems. What a step touches comes typed from the planner ({@link CompiledStep#targets()}),
+ * never from its SQL text. Every catalog query is by bind parameters. A lost connection ends the run with
+ * one {@code unreachable} problem: it is never taken for a missing object.
  */
 final class PreflightRun {
   private static final int MIN_VERSION_NUM = 120000;
@@ -52,9 +57,18 @@ final class PreflightRun {
         JOIN pg_class c ON c.oid = a.attrelid
         JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE n.nspname = $1 AND c.relname = $2 AND a.attname = $3 AND a.attnum > 0 AND NOT a.attisdropped""";
-  /** {@code to_regtype} answers NULL for an unknown type instead of failing. */
+  /**
+   * PostgreSQL parses the whole declared type, modifiers included ({@code numeric(12, 2)},
+   * {@code timestamp(3) with time zone}, {@code "Mood"[]}); {@code to_regtype} answers NULL for an unknown type
+   * and fails (SQLSTATE class 42) for a name that does not parse.
+   */
   private static final String TYPE_SQL =
       "SELECT to_regtype($1)::oid::int8 AS type_oid, format_type(to_regtype($1), NULL) AS type_name";
+  /** Not types but column shorthands (a sequence default on an integer column): checked as their integer type. */
+  private static final Map<String, String> SERIALS = Map.of("serial", "integer", "serial4", "integer",
+      "bigserial", "bigint", "serial8", "bigint", "smallserial", "smallint", "serial2", "smallint");
+  /** Syntax error or access rule violation: the type name itself is wrong. */
+  private static final String NAME_ERROR_CLASS = "42";
   private static final String CONSTRAINT_SQL = """
       SELECT c.contype::text AS kind
         FROM pg_constraint c
@@ -91,6 +105,7 @@ final class PreflightRun {
   private final CompiledPlan plan;
   private final String database;
   private final List<PreflightProblem> problems = new ArrayList<>();
+  private final Set<String> plannedSchemas = new HashSet<>();
   private final Set<Name> plannedTables = new HashSet<>();
   private final Map<ColumnRef, String> plannedColumns = new HashMap<>();
   private final Set<Name> plannedUniqueTables = new HashSet<>();
@@ -110,9 +125,18 @@ final class PreflightRun {
     return query(SERVER_SQL, Tuple.tuple())
         .compose(this::server)
         .compose(v -> sequence(steps(), this::checkStep))
-        .recover(error -> problem(Optional.empty(), "check-failed", "preflight query failed: "
-            + FailureKind.message(error).orElse("")))
+        .compose(v -> FunctionPolicyCheck.check(conn, steps()).map(problems::addAll).<Void>mapEmpty())
+        .recover(this::queryFailed)
         .map(v -> new PreflightReport(database, versionNum, user, problems));
+  }
+
+  /** A connection lost mid-way is {@code unreachable}, like one never made; any other failure {@code check-failed}. */
+  private Future<Void> queryFailed(Throwable error) {
+    String message = Failures.message(error).orElse("");
+    return Failures.kind(error) == FailureKind.CONNECTION
+        ? problem(Optional.empty(), "unreachable", "lost the connection to " + database + " during preflight: "
+            + message)
+        : problem(Optional.empty(), "check-failed", "preflight query failed: " + message);
   }
 
   private List<CompiledStep> steps() {
@@ -136,8 +160,9 @@ final class PreflightRun {
   }
 
   private Future<Void> checkStep(CompiledStep step) {
-    StepTargets t = StepTargets.of(step);
+    StepTargets t = step.targets();
     Step s = new Step(step.id());
+    plannedSchemas.addAll(t.createdSchemas());
     return sequence(t.createdTables(), s::createdTable)
         .compose(v -> sequence(t.alteredTables(), s::alteredTable))
         .compose(v -> sequence(t.addedColumns(), s::addedColumn))
@@ -159,6 +184,9 @@ final class PreflightRun {
 
     Future<Void> createdTable(Name table) {
       plannedTables.add(table);
+      if (plannedSchemas.contains(table.schema())) {
+        return Future.succeededFuture();
+      }
       return query(SCHEMA_SQL, Tuple.of(table.schema())).compose(rows -> rows.size() == 0
           ? fail("schema-missing", "schema " + table.schema() + " of new table " + table + " does not exist")
           : rows.iterator().next().getBoolean("can_create") || superuser
@@ -198,12 +226,17 @@ final class PreflightRun {
         return Future.succeededFuture();
       }
       return typeOf(c.type()).compose(declared -> declared.isEmpty()
-          ? fail("unknown-type", "type " + c.type() + " of new column " + c.table() + "." + c.column() + " does not exist")
+          ? fail("unknown-type", "type " + c.type() + " of new column " + c.table() + "." + c.column()
+              + " does not exist (or does not parse as a type name)")
           : column(ref).compose(existing -> sameType(c, declared.get(), existing)));
     }
 
     /** A column that exists keeps its type for later steps (ADD COLUMN IF NOT EXISTS will not change it). */
     private Future<Void> sameType(NewColumn c, TypeRef declared, Optional<TypeRef> existing) {
+      if (plannedTables.contains(c.table())) {
+        plannedColumns.put(new ColumnRef(c.table(), c.column()), c.type());
+        return Future.succeededFuture();
+      }
       if (existing.isEmpty()) {
         plannedColumns.put(new ColumnRef(c.table(), c.column()), c.type());
         return Future.succeededFuture();
@@ -346,9 +379,16 @@ final class PreflightRun {
     return query(COLUMN_SQL, Tuple.of(ref.table().schema(), ref.table().name(), ref.column())).map(PreflightRun::typeRef);
   }
 
-  private Future<Optional<TypeRef>> typeOf(String type) {
+  /**
+   * The type {@code declared} names, or empty when PostgreSQL knows no such type or cannot parse the name.
+   * Any other failure (a lost connection above all) fails the future: it says nothing about the type.
+   */
+  private Future<Optional<TypeRef>> typeOf(String declared) {
+    String type = SERIALS.getOrDefault(declared.strip().toLowerCase(java.util.Locale.ROOT), declared);
     return query(TYPE_SQL, Tuple.of(type)).map(PreflightRun::typeRef)
-        .otherwise(Optional.empty());
+        .recover(error -> Failures.sqlState(error).filter(s -> s.startsWith(NAME_ERROR_CLASS)).isPresent()
+            ? Future.succeededFuture(Optional.empty())
+            : Future.failedFuture(error));
   }
 
   private static Optional<TypeRef> typeRef(RowSet<Row> rows) {

@@ -1,6 +1,6 @@
 package io.tidemark.daemon.exec;
 
-import io.tidemark.backfill.db.Connector;
+import io.tidemark.pg.Connector;
 import io.tidemark.planner.CompiledStep;
 import io.tidemark.planner.StepAction;
 import io.vertx.core.Future;

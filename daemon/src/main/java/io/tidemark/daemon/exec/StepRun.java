@@ -1,7 +1,12 @@
 package io.tidemark.daemon.exec;
 
-import io.tidemark.backfill.db.Connector;
 import io.tidemark.daemon.exec.AttemptRecord.Outcome;
+import io.tidemark.pg.Backoff;
+import io.tidemark.pg.Connector;
+import io.tidemark.pg.FailureKind;
+import io.tidemark.pg.Failures;
+import io.tidemark.pg.PgConnections;
+import io.tidemark.pg.ServerErrors;
 import io.tidemark.planner.CompiledStep;
 import io.tidemark.planner.Probe;
 import io.tidemark.planner.ProbeState;
@@ -13,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
@@ -27,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One call of {@link StepExecutor#execute}: the attempt loop and the attempts recorded so far. Probes and
@@ -34,6 +42,7 @@ import java.util.random.RandomGenerator;
  * a fresh connection per attempt, closed when it ends.
  */
 final class StepRun {
+  private static final Logger LOG = LoggerFactory.getLogger(StepRun.class);
   /** Transaction-scoped settings; values as bind parameters ({@code '500ms'}), never spliced. */
   private static final String SET_LOCAL_TIMEOUTS =
       "SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)";
@@ -71,7 +80,8 @@ final class StepRun {
   }
 
   private Future<StepResult> attempt(int n) {
-    return probe()
+    return PgConnections.verify(pool, ctx.server())
+        .compose(v -> probe())
         .compose(state -> act(state, n))
         .recover(error -> retryOrFail(error, n));
   }
@@ -137,7 +147,12 @@ final class StepRun {
     }
     fatal.set(null);
     return connector.connect(ctx.sessionOptions(ctx.applicationName()))
-        .compose(conn -> onDedicated(conn.exceptionHandler(fatal::set), d, state, n).eventually(conn::close));
+        .compose(conn -> verified(conn.exceptionHandler(fatal::set), d, state, n).eventually(conn::close));
+  }
+
+  /** The statement runs as SQL text on this session: only with {@code standard_conforming_strings = on}. */
+  private Future<StepResult> verified(PgConnection conn, NonTransactionalDdl d, ProbeState state, int n) {
+    return PgConnections.verify(conn, ctx.server()).compose(v -> onDedicated(conn, d, state, n));
   }
 
   private Future<StepResult> onDedicated(PgConnection conn, NonTransactionalDdl d, ProbeState state, int n) {
@@ -164,7 +179,7 @@ final class StepRun {
    * FATAL has not arrived yet, it is looked for again once the event loop has had a moment to deliver it.
    */
   private <T> Future<T> withFatalCause(Throwable error) {
-    if (FailureKind.sqlState(error).isPresent() || FailureKind.of(error) != FailureKind.TRANSIENT) {
+    if (Failures.sqlState(error).isPresent() || Failures.kind(error) != FailureKind.CONNECTION) {
       return Future.failedFuture(error);
     }
     Future<Void> settle = fatal.get() == null ? vertx.timer(FATAL_GRACE_MS, TimeUnit.MILLISECONDS) : Future.succeededFuture();
@@ -183,7 +198,7 @@ final class StepRun {
     }
     return timed(n, v.sql(), () -> pool.withTransaction(c -> inTransaction(c, List.of(v.sql()))))
         .map(x -> result(StepResult.Outcome.APPLIED))
-        .recover(error -> FailureKind.of(error) == FailureKind.VIOLATION ? violations(v, error) : Future.failedFuture(error));
+        .recover(error -> Failures.isViolation(error) ? violations(v, error) : Future.failedFuture(error));
   }
 
   private Future<StepResult> violations(ValidateConstraint v, Throwable error) {
@@ -194,7 +209,7 @@ final class StepRun {
   }
 
   private ValidationFailure validationFailure(ValidateConstraint v, Throwable error, long count, List<String> keys) {
-    return new ValidationFailure(step.id(), FailureKind.sqlState(error).orElseThrow(), v.constraint(),
+    return new ValidationFailure(step.id(), Failures.sqlState(error).orElseThrow(), v.constraint(),
         v.schema() + "." + v.table(), count, keys, attempts, error);
   }
 
@@ -246,7 +261,7 @@ final class StepRun {
     AttemptRecord a = error == null
         ? new AttemptRecord(n, statement, took, Outcome.SUCCEEDED, Optional.empty(), Optional.empty())
         : new AttemptRecord(n, statement, took, willRetry(error, n) ? Outcome.RETRYING : Outcome.FAILED,
-            FailureKind.sqlState(error), FailureKind.message(error));
+            Failures.sqlState(error), Failures.message(error));
     attempts.add(a);
     ctx.onAttempt().accept(a);
   }
@@ -255,7 +270,7 @@ final class StepRun {
     if (n >= ctx.ddl().maxAttempts() || error instanceof StepFailure) {
       return false;
     }
-    FailureKind kind = FailureKind.of(error);
+    FailureKind kind = Failures.kind(error);
     return kind == FailureKind.LOCK_TIMEOUT
         || (kind == FailureKind.SERIALIZATION && !(step.action() instanceof NonTransactionalDdl));
   }
@@ -272,10 +287,16 @@ final class StepRun {
   }
 
   private StepFailure failure(Throwable error, int n) {
-    Optional<String> state = FailureKind.sqlState(error);
-    String message = FailureKind.message(error).orElse("");
-    return switch (FailureKind.of(error)) {
-      case TRANSIENT -> new TransientFailure(step.id(), state, "connection lost: " + message, attempts, error);
+    // DETAIL, HINT and a data exception's value can quote rows: DEBUG only, never in the API (ServerErrors).
+    if (error instanceof PgException pg) {
+      ServerErrors.withheld(pg).ifPresent(w -> LOG.debug("step {} failed [{}]; the server also said {}", step.id(),
+          pg.getSqlState(), w));
+    }
+    Optional<String> state = Failures.sqlState(error);
+    String message = Failures.message(error).orElse("");
+    return switch (Failures.kind(error)) {
+      case CONNECTION -> new TransientFailure(step.id(), state, "connection lost: " + message, attempts, error);
+      case TRANSIENT -> new TransientFailure(step.id(), state, "server out of resources: " + message, attempts, error);
       case LOCK_TIMEOUT -> statementFailure(state, "lock not available after " + n + " attempt(s): " + message, error);
       default -> statementFailure(state, message, error);
     };

@@ -1,6 +1,6 @@
 package io.tidemark.daemon.fleet;
 
-import io.tidemark.backfill.db.Connector;
+import io.tidemark.pg.Connector;
 import io.tidemark.config.DatabaseConfig;
 import io.tidemark.config.ServerConfig;
 import io.tidemark.config.TidemarkConfig;

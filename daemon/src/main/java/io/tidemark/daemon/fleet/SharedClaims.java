@@ -1,16 +1,15 @@
 package io.tidemark.daemon.fleet;
 
-import io.tidemark.daemon.store.BudgetClaims;
+import io.tidemark.daemon.store.ControlStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link SlotClaims} held as rows of the control store ({@link BudgetClaims}), so every daemon on one state
+ * {@link SlotClaims} held as rows of the control store ({@link ControlStore#claimSlot}), so every daemon on one state
  * database counts against one budget per server. Claims live {@code ttl} (the lease duration) and are renewed
  * together every {@code heartbeat}; a daemon killed -9 stops renewing and its slots lapse after {@code ttl},
  * by which time the operating system has closed its connections. Thread-safe; statements run on the control
@@ -20,16 +19,16 @@ public final class SharedClaims implements SlotClaims {
   private static final Logger LOG = LoggerFactory.getLogger(SharedClaims.class);
 
   private final Vertx vertx;
-  private final Pool state;
+  private final ControlStore store;
   private final String kind;
   private final String holder;
   private final Duration ttl;
   private final Duration heartbeat;
   private long timer = -1;
 
-  public SharedClaims(Vertx vertx, Pool state, String kind, String holder, Duration ttl, Duration heartbeat) {
+  public SharedClaims(Vertx vertx, ControlStore store, String kind, String holder, Duration ttl, Duration heartbeat) {
     this.vertx = vertx;
-    this.state = state;
+    this.store = store;
     this.kind = kind;
     this.holder = holder;
     this.ttl = ttl;
@@ -38,7 +37,7 @@ public final class SharedClaims implements SlotClaims {
 
   /** Drops what a previous incarnation of this instance left, then renews every heartbeat. */
   public Future<Void> start() {
-    return BudgetClaims.releaseAll(state, holder).onSuccess(v -> {
+    return store.releaseSlots(holder).onSuccess(v -> {
       timer = vertx.setPeriodic(heartbeat.toMillis(), id -> renew());
     });
   }
@@ -46,7 +45,7 @@ public final class SharedClaims implements SlotClaims {
   /** Stops renewing and gives every slot back (best effort: unreleased ones expire). */
   public Future<Void> stop() {
     vertx.cancelTimer(timer);
-    return BudgetClaims.releaseAll(state, holder).otherwise(e -> {
+    return store.releaseSlots(holder).otherwise(e -> {
       LOG.warn("budget slots of {} not released (they expire): {}", holder, e.toString());
       return null;
     });
@@ -54,16 +53,16 @@ public final class SharedClaims implements SlotClaims {
 
   @Override
   public Future<Optional<Integer>> claim(String server, int max) {
-    return BudgetClaims.claim(state, server, kind, max, holder, ttl);
+    return store.claimSlot(server, kind, max, holder, ttl);
   }
 
   @Override
   public Future<Void> release(String server, int slot) {
-    return BudgetClaims.release(state, server, kind, slot, holder);
+    return store.releaseSlot(server, kind, slot, holder);
   }
 
   private void renew() {
-    BudgetClaims.renew(state, holder, ttl)
+    store.renewSlots(holder, ttl)
         .onFailure(e -> LOG.warn("renewing the budget slots of {} failed: {}", holder, e.toString()));
   }
 }

@@ -1,13 +1,12 @@
 package io.tidemark.daemon.hooks;
 
 import io.tidemark.config.HookConfig;
-import io.tidemark.daemon.store.EventLog;
+import io.tidemark.daemon.store.ControlStore;
 import io.tidemark.daemon.store.NewEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +26,14 @@ public final class Hooks {
   private static final Logger LOG = LoggerFactory.getLogger(Hooks.class);
 
   private final Vertx vertx;
-  private final Pool state;
+  private final ControlStore store;
   private final String actor;
   private final List<HookConfig> hooks;
   private final WebClient web;
 
-  public Hooks(Vertx vertx, Pool state, String actor, List<HookConfig> hooks) {
+  public Hooks(Vertx vertx, ControlStore store, String actor, List<HookConfig> hooks) {
     this.vertx = vertx;
-    this.state = state;
+    this.store = store;
     this.actor = actor;
     this.hooks = List.copyOf(hooks);
     this.web = hooks.stream().anyMatch(h -> h.url().isPresent()) ? WebClient.create(vertx) : null;
@@ -89,10 +88,16 @@ public final class Hooks {
 
   private Future<Void> failed(HookConfig hook, HookCall call, Throwable e) {
     String message = "hook " + hook.name() + " on " + call.event() + ": " + e.getMessage();
-    LOG.warn(message);
-    return EventLog.append(state, new NewEvent(call.plan(), call.database(), null, actor, "hook-failed", null, null,
+    LOG.warn("plan {}: {}", call.plan(), message);
+    return store.append(new NewEvent(call.plan(), call.database(), null, actor, "hook-failed", null, null,
             "error", null, message))
-        .otherwise(x -> null);
+        .recover(x -> notRecorded(call, x));
+  }
+
+  /** The audit line of a failed hook could not be written: the log is then the only trace, so say so. */
+  private static Future<Void> notRecorded(HookCall call, Throwable e) {
+    LOG.error("plan {}: hook-failed event not written to the event log: {}", call.plan(), e.toString());
+    return Future.succeededFuture();
   }
 
   /** One hook invocation's facts. */

@@ -20,7 +20,7 @@ import java.util.OptionalDouble;
  * default) and a batch stuck behind a lock shows in the upper buckets.
  */
 public final class BackfillMeter {
-  /** Every throttle reason label (SPEC §6 signal order); each gets a gauge, 1 while it holds the backfill. */
+  /** Every throttle reason label (docs/operator-guide.md signal order); each gets a gauge, 1 while it holds the backfill. */
   public static final List<String> REASONS = List.of("max-rows-per-second", "replication-lag", "lock-waiters",
       "active-sessions", "http-check", "flag-file", "operator");
 

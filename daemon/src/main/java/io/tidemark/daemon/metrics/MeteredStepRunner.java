@@ -1,12 +1,12 @@
 package io.tidemark.daemon.metrics;
 
 import io.tidemark.backfill.BackfillProgress;
-import io.tidemark.backfill.db.SqlStates;
 import io.tidemark.daemon.runner.StatementLog;
 import io.tidemark.daemon.runner.StepContext;
 import io.tidemark.daemon.runner.StepOutcome;
 import io.tidemark.daemon.runner.StepRunner;
 import io.tidemark.daemon.runner.WorkLog;
+import io.tidemark.pg.SqlStates;
 import io.tidemark.planner.BackfillSpec;
 import io.tidemark.planner.CompiledStep;
 import io.tidemark.planner.StepAction;

@@ -3,7 +3,7 @@ package io.tidemark.daemon.metrics;
 import java.util.List;
 
 /**
- * Every Prometheus series Tidemark exports (SPEC §11), under one prefix. Dashboards and alert rules in
+ * Every Prometheus series Tidemark exports (docs/metrics.md), under one prefix. Dashboards and alert rules in
  * {@code deploy/} may only query these (a test checks it). Labels are low-cardinality: plan, database,
  * phase, step (the step id from the plan text, a bounded set per plan), state, table, reason — never keys,
  * batch numbers or error messages.

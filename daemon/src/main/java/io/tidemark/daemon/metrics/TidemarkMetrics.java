@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The daemon's Prometheus registry (SPEC §11) and the recorder the runner reports into. One instance per
+ * The daemon's Prometheus registry (docs/metrics.md) and the recorder the runner reports into. One instance per
  * daemon; every method is thread-safe (runner context, HTTP event loops and the scrape may call at once).
  *
  * <p>Meters are registered under Micrometer's dotted names and the Prometheus registry derives the scraped

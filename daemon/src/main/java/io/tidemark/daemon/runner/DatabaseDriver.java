@@ -3,20 +3,18 @@ package io.tidemark.daemon.runner;
 import io.tidemark.config.DaemonSettings;
 import io.tidemark.config.DatabaseConfig;
 import io.tidemark.config.Defaults;
-import io.tidemark.daemon.lease.LeaseStatus;
-import io.tidemark.daemon.lease.Leases;
-import io.tidemark.daemon.store.EventLog;
+import io.tidemark.daemon.store.ControlStore;
 import io.tidemark.daemon.store.Fence;
 import io.tidemark.daemon.store.LeaseLostException;
+import io.tidemark.daemon.store.LeaseStatus;
 import io.tidemark.daemon.store.NewEvent;
 import io.tidemark.daemon.store.PlanRecord;
-import io.tidemark.daemon.store.PlanState;
-import io.tidemark.daemon.store.PlanStore;
-import io.tidemark.daemon.store.ProgressWrites;
+import io.tidemark.daemon.store.PlanLifecycle;
 import io.tidemark.daemon.store.RunPhase;
 import io.tidemark.daemon.store.StepRecord;
 import io.tidemark.daemon.store.StepState;
 import io.tidemark.daemon.store.TargetRecords;
+import io.tidemark.pg.Backoff;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -44,7 +42,7 @@ final class DatabaseDriver {
   enum End { DONE, FAILED, STOPPED, LOST }
 
   private final Vertx vertx;
-  private final Pool state;
+  private final ControlStore store;
   private final Pool target;
   private final DatabaseConfig database;
   private final Defaults defaults;
@@ -59,10 +57,10 @@ final class DatabaseDriver {
   private long lastRenewed = System.currentTimeMillis();
   private long heartbeat = -1;
 
-  DatabaseDriver(Vertx vertx, Pool state, Pool target, DatabaseConfig database, Defaults defaults,
+  DatabaseDriver(Vertx vertx, ControlStore store, Pool target, DatabaseConfig database, Defaults defaults,
       DaemonSettings settings, PlanRecord plan, Fence fence, StepRunner runner) {
     this.vertx = vertx;
-    this.state = state;
+    this.store = store;
     this.target = target;
     this.database = database;
     this.defaults = defaults;
@@ -91,7 +89,7 @@ final class DatabaseDriver {
   Future<End> run() {
     heartbeat = vertx.setPeriodic(settings.heartbeatInterval().toMillis(), id -> beat());
     return retrying("prepare target", () -> TargetRecords.ensure(target))
-        .compose(v -> PlanStore.steps(state, plan.id()))
+        .compose(v -> store.steps(plan.id()))
         .compose(this::runSteps)
         .recover(this::ended)
         .compose(this::release)
@@ -129,7 +127,7 @@ final class DatabaseDriver {
 
   /** Empty when the step completed and the next one should run. */
   private Future<Optional<End>> runStep(PhaseSteps.Keyed k) {
-    return ProgressWrites.stepStarted(state, fence, phase, k.key(), k.position())
+    return store.stepStarted(fence, phase, k.key(), k.position())
         .compose(v -> event(k.key(), "step-started", k.step().description()))
         .compose(v -> attempt(k, 1));
   }
@@ -146,8 +144,8 @@ final class DatabaseDriver {
       return Future.succeededFuture(Optional.of(End.STOPPED));
     }
     String note = ((StepOutcome.Completed) outcome).alreadyPresent() ? "already present" : null;
-    return ProgressWrites.stepDone(state, fence, k.key())
-        .compose(v -> EventLog.appendFenced(state, fence, work(k.key(), "step-done", note)
+    return store.stepDone(fence, k.key())
+        .compose(v -> store.appendFenced(fence, work(k.key(), "step-done", note)
             .withStatement(null, millis, "ok", null)))
         .map(Optional.empty());
   }
@@ -161,8 +159,8 @@ final class DatabaseDriver {
       if (stop.requested()) {
         return Future.succeededFuture(Optional.of(lost ? End.LOST : End.STOPPED));
       }
-      Duration wait = Faults.backoff(attempt, defaults.ddl().backoffMin(), defaults.ddl().backoffMax());
-      return EventLog.appendFenced(state, fence, work(k.key(), "step-retry", String.valueOf(e.getMessage()))
+      Duration wait = Backoff.of(defaults.ddl()).delayAfter(attempt);
+      return store.appendFenced(fence, work(k.key(), "step-retry", String.valueOf(e.getMessage()))
               .withOutcome("retry", sqlState, "attempt " + attempt + ": " + e.getMessage()))
           .compose(v -> vertx.timer(wait.toMillis()))
           .compose(v -> attempt(k, attempt + 1));
@@ -174,8 +172,8 @@ final class DatabaseDriver {
     try (WorkLog w = WorkLog.of(plan.id(), fence.database(), stepKey)) {
       LOG.warn("plan {} database {} step {} failed: {}", plan.id(), fence.database(), stepKey, message);
     }
-    return ProgressWrites.stepFailed(state, fence, phase, stepKey, message, sqlState)
-        .compose(v -> EventLog.appendFenced(state, fence, work(stepKey, "step-failed", message)
+    return store.stepFailed(fence, phase, stepKey, message, sqlState)
+        .compose(v -> store.appendFenced(fence, work(stepKey, "step-failed", message)
             .withOutcome("error", sqlState, message)))
         .map(End.FAILED);
   }
@@ -183,7 +181,7 @@ final class DatabaseDriver {
   private Future<End> finishPhase() {
     return retrying("record applied plan",
             () -> TargetRecords.record(target, plan.id(), plan.contentHash(), phase))
-        .compose(v -> ProgressWrites.databaseDone(state, fence, phase))
+        .compose(v -> store.databaseDone(fence, phase))
         .compose(v -> event(null, "database-phase-done", phase.wireName()))
         .map(End.DONE);
   }
@@ -197,7 +195,7 @@ final class DatabaseDriver {
     }
     if (!Faults.isTransient(e) && !stop.requested()) {
       // e.g. the target refuses CREATE SCHEMA tidemark: no retry will help, the operator must see it.
-      return fail("prepare", String.valueOf(e.getMessage()), Faults.sqlState(e)).otherwise(End.STOPPED);
+      return fail("prepare", String.valueOf(e.getMessage()), Faults.sqlState(e)).recover(this::notRecorded);
     }
     try (WorkLog w = WorkLog.of(plan.id(), fence.database())) {
       LOG.warn("plan {} database {}: stopping after {}", plan.id(), fence.database(), e.toString());
@@ -205,25 +203,60 @@ final class DatabaseDriver {
     return Future.succeededFuture(End.STOPPED);
   }
 
+  /** The failure could not be recorded (state database unreachable, lease lost): the next claimant redoes it. */
+  private Future<End> notRecorded(Throwable e) {
+    try (WorkLog w = WorkLog.of(plan.id(), fence.database())) {
+      LOG.warn("plan {} database {}: failure not recorded, stopping: {}", plan.id(), fence.database(), e.toString());
+    }
+    return Future.succeededFuture(End.STOPPED);
+  }
+
+  /**
+   * Hands the database back (when stopped early) and gives the lease up. A failure here is logged, not passed
+   * on: the drive is over either way, and an unreleased lease expires after the lease duration, when this or
+   * another daemon claims the database again.
+   */
   private Future<End> release(End end) {
     if (end == End.LOST) {
       return Future.succeededFuture(end);
     }
     Future<Void> handBack = end == End.STOPPED
-        ? ProgressWrites.databaseReleased(state, fence, phase) : Future.succeededFuture();
-    return handBack.compose(v -> Leases.release(state, fence))
-        .otherwise(x -> null)
+        ? store.databaseReleased(fence, phase) : Future.succeededFuture();
+    return handBack.compose(v -> store.release(fence))
+        .recover(this::releaseFailed)
         .map(end);
+  }
+
+  private Future<Void> releaseFailed(Throwable e) {
+    try (WorkLog w = WorkLog.of(plan.id(), fence.database())) {
+      LOG.warn("plan {} database {}: lease not released, it expires in {}: {}", plan.id(), fence.database(),
+          settings.leaseDuration(), e.toString());
+    }
+    return Future.succeededFuture();
   }
 
   private StepContext context(String stepKey) {
     return new StepContext(vertx, plan.id(), database, target, defaults, stop, () -> throttle,
-        (sql, millis, outcome, sqlState, message) -> EventLog.appendFenced(state, fence,
-            work(stepKey, "statement", message).withStatement(sql, millis, outcome, sqlState)));
+        (sql, millis, outcome, sqlState, message) -> store.appendFenced(fence,
+                work(stepKey, "statement", message).withStatement(sql, millis, outcome, sqlState))
+            .onFailure(e -> auditGap(stepKey, e)));
+  }
+
+  /**
+   * A statement ran but its line is missing from the event log (state database unreachable, or the lease
+   * was lost and another daemon drives the database now): the audit trail has a gap, which an operator
+   * must be able to find, so WARN, once per missing line. The step itself goes on; its progress writes
+   * notice a lost lease.
+   */
+  private void auditGap(String stepKey, Throwable e) {
+    try (WorkLog w = WorkLog.of(plan.id(), fence.database(), stepKey)) {
+      LOG.warn("plan {} database {} step {}: statement not written to the event log: {}", plan.id(),
+          fence.database(), stepKey, e.toString());
+    }
   }
 
   private Future<Void> event(String stepKey, String kind, String message) {
-    return EventLog.appendFenced(state, fence, work(stepKey, kind, message));
+    return store.appendFenced(fence, work(stepKey, kind, message));
   }
 
   private NewEvent work(String stepKey, String kind, String message) {
@@ -243,20 +276,32 @@ final class DatabaseDriver {
       try (WorkLog w = WorkLog.of(plan.id(), fence.database())) {
         LOG.info("plan {} database {}: {} failed ({}), retrying", plan.id(), fence.database(), what, e.toString());
       }
-      Duration wait = Faults.backoff(attempt, defaults.ddl().backoffMin(), defaults.ddl().backoffMax());
+      Duration wait = Backoff.of(defaults.ddl()).delayAfter(attempt);
       return vertx.timer(wait.toMillis()).compose(v -> retrying(what, action, attempt + 1));
     });
   }
 
   private void beat() {
-    Leases.renew(state, fence, settings.leaseDuration()).onComplete(ar -> {
+    store.renew(fence, settings.leaseDuration()).onComplete(ar -> {
       if (ar.succeeded()) {
         renewed(ar.result());
-      } else if (System.currentTimeMillis() - lastRenewed > settings.leaseDuration().toMillis()) {
-        lost = true;
-        stop.request("lease expired: state database unreachable");
+      } else {
+        renewFailed(ar.cause());
       }
     });
+  }
+
+  /** One missed heartbeat is survivable; once the lease has run out, the database is no longer ours. */
+  private void renewFailed(Throwable e) {
+    boolean expired = System.currentTimeMillis() - lastRenewed > settings.leaseDuration().toMillis();
+    try (WorkLog w = WorkLog.of(plan.id(), fence.database())) {
+      LOG.warn("plan {} database {}: lease renewal failed{}: {}", plan.id(), fence.database(),
+          expired ? ", lease expired: stopping" : "", e.toString());
+    }
+    if (expired) {
+      lost = true;
+      stop.request("lease expired: state database unreachable");
+    }
   }
 
   private void renewed(Optional<LeaseStatus> status) {
@@ -268,8 +313,7 @@ final class DatabaseDriver {
     lastRenewed = System.currentTimeMillis();
     LeaseStatus s = status.get();
     throttle = new RuntimeThrottle(s.maxRowsPerSecond(), s.operatorThrottle());
-    boolean planDriving = s.planState() == PlanState.running(phase) || s.planState() == PlanState.FAILED;
-    if (!planDriving) {
+    if (!PlanLifecycle.keepsDriving(s.planState(), phase)) {
       stop.request("plan is " + s.planState().wireName());
     } else if (!s.databasePhase().equals(phase.wireName())) {
       stop.request("database moved to " + s.databasePhase());

@@ -1,15 +1,13 @@
 package io.tidemark.daemon.runner;
 
-import io.tidemark.backfill.db.PgConnections;
 import io.tidemark.daemon.exec.AttemptRecord;
 import io.tidemark.daemon.exec.ExecutionContext;
 import io.tidemark.daemon.exec.StepExecutor;
 import io.tidemark.daemon.exec.StepResult;
+import io.tidemark.pg.PgConnections;
 import io.tidemark.planner.CompiledStep;
 import io.vertx.core.Future;
 import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * DDL steps through the {@link StepExecutor} (probe first, lock-timeout retries, INVALID index rebuilds),
@@ -18,7 +16,6 @@ import org.slf4j.LoggerFactory;
  * statement is not interrupted by a stop request: the driver stops after it.
  */
 public final class ExecutorDdlRunner implements StepRunner {
-  private static final Logger LOG = LoggerFactory.getLogger(ExecutorDdlRunner.class);
 
   private final StepExecutor executor;
   private final IndexProgressSink indexProgress;
@@ -51,7 +48,6 @@ public final class ExecutorDdlRunner implements StepRunner {
 
   private static void record(StepContext ctx, AttemptRecord a) {
     ctx.log().statement(a.statement(), a.duration().toMillis(), a.outcome().name().toLowerCase(Locale.ROOT),
-            a.sqlState().orElse(null), a.message().orElse(null))
-        .onFailure(e -> LOG.debug("attempt of {} not logged: {}", ctx.planId(), e.toString()));
+        a.sqlState().orElse(null), a.message().orElse(null)); // a failed write is logged by the log itself
   }
 }

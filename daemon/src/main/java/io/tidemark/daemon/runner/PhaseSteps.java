@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 
 /**
  * The steps one database runs in one phase, each with the key the control store tracks it under. For
- * rollback (SPEC §7: the expand steps undone in reverse order): the inverses of every expand step that was
+ * rollback (docs/concepts.md: the expand steps undone in reverse order): the inverses of every expand step that was
  * started (attempted at least once), last started first. Backfills are not undone: what they wrote lives in
  * columns the expand inverses drop, or stays as it was set. An irreversible expand step among them makes the
  * list fail instead, naming it. Pure; any thread.

@@ -1,26 +1,24 @@
 package io.tidemark.daemon.runner;
 
-import io.tidemark.backfill.db.Connector;
-import io.tidemark.backfill.db.PgConnections;
+import io.tidemark.pg.Connector;
+import io.tidemark.pg.PgConnections;
 import io.tidemark.config.TidemarkConfig;
 import io.tidemark.daemon.exec.Preflight;
 import io.tidemark.daemon.exec.PreflightReport;
 import io.tidemark.daemon.hooks.Hooks;
-import io.tidemark.daemon.lease.Leases;
+import io.tidemark.daemon.store.ControlStore;
 import io.tidemark.daemon.store.DatabaseRecord;
 import io.tidemark.daemon.store.DatabaseState;
-import io.tidemark.daemon.store.EventLog;
 import io.tidemark.daemon.store.Fence;
 import io.tidemark.daemon.store.NewEvent;
+import io.tidemark.daemon.store.PlanEvent;
+import io.tidemark.daemon.store.PlanLifecycle;
 import io.tidemark.daemon.store.PlanRecord;
 import io.tidemark.daemon.store.PlanState;
-import io.tidemark.daemon.store.PlanStore;
 import io.tidemark.daemon.store.RunPhase;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * visits the plans in a transaction that locks the plan's row, so the daemons sharing a state database take
  * turns deciding: it advances the plan when every database finished the phase (the barrier), marks it failed
  * when a database failed, and claims the leases of the databases the rollout lets run now, starting a
- * {@link DatabaseDriver} for each. A restarted daemon picks up where the store says the plans are; a daemon
+ * {@link DatabaseDriver} for each. Every change of the plan's state is a {@link PlanEvent} applied through
+ * {@link PlanLifecycle}, the table the operator actions use too. A plan whose stored form this daemon cannot
+ * decode is failed, alone; the others keep running. A restarted daemon picks up where the store says the plans are; a daemon
  * that died leaves leases that expire and are claimed here. Stopping stops drivers at their next boundary and
  * releases their leases, abandoning whatever is still running after the shutdown timeout.
  */
@@ -47,17 +47,8 @@ public final class PlanRunner extends VerticleBase {
   /** Databases named in a plan's error; the rest are counted (each database's own record has its problem). */
   private static final int NAMED = 10;
 
-  private static final String SET_STATE = "UPDATE tidemark.plans SET state = $2, phase = $3, resume_state = NULL,"
-      + " last_error = $4, updated_at = now() WHERE id = $1";
-  private static final String RESET_DATABASES = "UPDATE tidemark.plan_databases SET phase = $2, state = 'pending',"
-      + " current_step = NULL, last_error = NULL, updated_at = now() WHERE plan_id = $1";
-  private static final String PREFLIGHT_FAILED = "UPDATE tidemark.plan_databases SET state = 'failed', last_error = $3,"
-      + " updated_at = now() WHERE plan_id = $1 AND database = $2";
-  private static final String MARK_RUNNING = "UPDATE tidemark.plan_databases SET state = 'running', updated_at = now()"
-      + " WHERE plan_id = $1 AND database = $2";
-
   private final TidemarkConfig config;
-  private final Pool state;
+  private final ControlStore store;
   private final StepRunner steps;
   private final Hooks hooks;
   private final Preflight preflight;
@@ -67,21 +58,23 @@ public final class PlanRunner extends VerticleBase {
   private final Map<String, Future<Map<String, String>>> preflights = new HashMap<>();
   private final Map<String, DatabaseDriver> drivers = new HashMap<>();
   private final Map<String, Future<DatabaseDriver.End>> driving = new HashMap<>();
+  private final Map<String, String> visitFailures = new HashMap<>();
+  private String pollFailure;
   private long poll = -1;
   private boolean ticking;
   private boolean tickAgain;
   private boolean stopping;
 
-  public PlanRunner(TidemarkConfig config, Pool state, StepRunner steps, Hooks hooks, Preflight preflight) {
-    this(config, state, steps, hooks, preflight, null);
+  public PlanRunner(TidemarkConfig config, ControlStore store, StepRunner steps, Hooks hooks, Preflight preflight) {
+    this(config, store, steps, hooks, preflight, null);
   }
 
   /** The same, target connections coming from {@code connector} (the daemon's counts them per server). */
-  public PlanRunner(TidemarkConfig config, Pool state, StepRunner steps, Hooks hooks, Preflight preflight,
+  public PlanRunner(TidemarkConfig config, ControlStore store, StepRunner steps, Hooks hooks, Preflight preflight,
       Connector connector) {
     this.connector = connector;
     this.config = config;
-    this.state = state;
+    this.store = store;
     this.steps = steps;
     this.hooks = hooks;
     this.preflight = preflight;
@@ -122,9 +115,23 @@ public final class PlanRunner extends VerticleBase {
     List<Future<Void>> releases = new ArrayList<>();
     drivers.forEach((key, d) -> {
       LOG.warn("shutdown timeout: abandoning {} mid-step", key);
-      releases.add(Leases.release(state, d.fence()).otherwise(x -> null));
+      releases.add(release(d.fence(), "abandoned at shutdown"));
     });
     return Future.join(releases).mapEmpty();
+  }
+
+  /**
+   * Gives a lease up; a failure is logged (the lease then expires on its own after the lease duration, when
+   * another daemon may take the database over) and not passed on: the caller is stopping anyway.
+   */
+  private Future<Void> release(Fence fence, String why) {
+    return store.release(fence).recover(e -> {
+      try (WorkLog w = WorkLog.of(fence.planId(), fence.database())) {
+        LOG.warn("plan {} database {}: lease not released ({}), it expires in {}: {}", fence.planId(),
+            fence.database(), why, config.daemon().leaseDuration(), e.toString());
+      }
+      return Future.succeededFuture();
+    });
   }
 
   private Future<Void> closeTargets() {
@@ -141,15 +148,19 @@ public final class PlanRunner extends VerticleBase {
       return;
     }
     ticking = true;
-    PlanStore.unfinished(state)
+    store.unfinished()
         .compose(this::visitAll)
         .onComplete(ar -> ticked(ar.cause()));
   }
 
   private void ticked(Throwable failure) {
-    if (failure != null) {
-      LOG.warn("poll failed: {}", failure.toString());
+    String now = failure == null ? null : failure.toString();
+    if (now != null && !now.equals(pollFailure)) {
+      LOG.warn("poll failed (logged again only when the cause changes): {}", now);
+    } else if (now == null && pollFailure != null) {
+      LOG.info("poll works again");
     }
+    pollFailure = now;
     ticking = false;
     if (tickAgain) {
       tickAgain = false;
@@ -158,16 +169,26 @@ public final class PlanRunner extends VerticleBase {
   }
 
   private Future<Void> visitAll(List<PlanRecord> plans) {
+    Set<String> unfinished = plans.stream().map(PlanRecord::id).collect(Collectors.toSet());
+    preflights.keySet().retainAll(unfinished);
     Future<Void> chain = Future.succeededFuture();
     for (PlanRecord p : plans) {
-      chain = chain.compose(v -> visit(p).recover(e -> logVisitFailure(p.id(), e)));
+      chain = chain.compose(v -> visit(p).onSuccess(x -> visitFailures.remove(p.id()))
+          .recover(e -> logVisitFailure(p.id(), e)));
     }
     return chain;
   }
 
+  /**
+   * A visit failing again and again (a bug, or a constraint refusing a write) is logged once per cause, with
+   * its stack trace, not once per poll; the other plans' visits go on regardless.
+   */
   private Future<Void> logVisitFailure(String planId, Throwable e) {
-    try (WorkLog w = WorkLog.of(planId, null)) {
-      LOG.warn("plan {}: {}", planId, e.toString());
+    if (!e.toString().equals(visitFailures.put(planId, e.toString()))) {
+      try (WorkLog w = WorkLog.of(planId, null)) {
+        LOG.warn("plan {}: visit failed, every poll tries again (logged again only when the cause changes)",
+            planId, e);
+      }
     }
     return Future.succeededFuture();
   }
@@ -175,12 +196,18 @@ public final class PlanRunner extends VerticleBase {
   /**
    * A submitted plan is preflighted first (catalog reads on its databases, outside the state transaction).
    * The preflight runs beside the poll, not in it: a database that takes its whole connect timeout to fail
-   * must not hold up the other plans' visits. The visit after it ended decides with its result.
+   * must not hold up the other plans' visits. The visit after it ended decides with its result; a visit that
+   * ran no preflight never starts a plan (see {@link #decide}). An undecodable plan is failed once and then
+   * left alone: nothing of it can run.
    */
   private Future<Void> visit(PlanRecord seen) {
+    if (!seen.decoded()) {
+      return seen.state() == PlanState.FAILED ? Future.succeededFuture()
+          : store.transaction(tx -> failUndecodable(tx, seen.id())).compose(this::act);
+    }
     if (seen.state() != PlanState.SUBMITTED) {
       preflights.remove(seen.id());
-      return decideAndAct(seen.id(), Map.of());
+      return decideAndAct(seen.id(), Optional.empty());
     }
     Future<Map<String, String>> checked = preflights.get(seen.id());
     if (checked == null) {
@@ -191,11 +218,25 @@ public final class PlanRunner extends VerticleBase {
       return Future.succeededFuture();
     }
     preflights.remove(seen.id());
-    return checked.failed() ? Future.failedFuture(checked.cause()) : decideAndAct(seen.id(), checked.result());
+    return checked.failed() ? Future.failedFuture(checked.cause()) : decideAndAct(seen.id(), Optional.of(checked.result()));
   }
 
-  private Future<Void> decideAndAct(String planId, Map<String, String> preflightProblems) {
-    return state.withTransaction(conn -> decide(conn, planId, preflightProblems)).compose(this::act);
+  private Future<Void> decideAndAct(String planId, Optional<Map<String, String>> preflightProblems) {
+    return store.transaction(tx -> decide(tx, planId, preflightProblems)).compose(this::act);
+  }
+
+  private Future<Decision> failUndecodable(ControlStore.Tx tx, String planId) {
+    return tx.lockPlan(planId).compose(plan -> plan.isEmpty() || plan.get().decoded()
+        ? Future.succeededFuture(Decision.NONE)
+        : undecodable(tx, plan.get()));
+  }
+
+  private Future<Decision> undecodable(ControlStore.Tx tx, PlanRecord plan) {
+    String cause = plan.undecodable().orElseThrow();
+    try (WorkLog w = WorkLog.of(plan.id(), null)) {
+      LOG.error("plan {}: {}; failing this plan, the others keep running", plan.id(), cause);
+    }
+    return fire(tx, plan, PlanEvent.UNDECODABLE, cause, null, "failed", null);
   }
 
   /** Problems by database, one line each; empty when every database passed. */
@@ -217,45 +258,49 @@ public final class PlanRunner extends VerticleBase {
     }
   }
 
-  private Future<Decision> decide(SqlConnection conn, String planId, Map<String, String> preflightProblems) {
-    return PlanStore.lockPlan(conn, planId).compose(plan -> plan.isEmpty()
+  /** {@code preflightProblems} is empty when this visit ran no preflight (the plan was not submitted when read). */
+  private Future<Decision> decide(ControlStore.Tx tx, String planId, Optional<Map<String, String>> preflightProblems) {
+    return tx.lockPlan(planId).compose(plan -> plan.isEmpty() || !plan.get().decoded()
         ? Future.succeededFuture(Decision.NONE)
-        : PlanStore.databases(conn, planId).compose(dbs -> decide(conn, plan.get(), dbs, preflightProblems)));
+        : tx.databases(planId).compose(dbs -> decide(tx, plan.get(), dbs, preflightProblems)));
   }
 
-  private Future<Decision> decide(SqlConnection conn, PlanRecord plan, List<DatabaseRecord> dbs,
-      Map<String, String> preflightProblems) {
+  private Future<Decision> decide(ControlStore.Tx tx, PlanRecord plan, List<DatabaseRecord> dbs,
+      Optional<Map<String, String>> preflightProblems) {
     PlanState s = plan.state();
-    if (s == PlanState.SUBMITTED && !preflightProblems.isEmpty()) {
-      return preflightFailed(conn, plan, preflightProblems);
+    if (s == PlanState.SUBMITTED && preflightProblems.isEmpty()) {
+      // Retried back to submitted after this poll read it: preflight it on the next visit, never skip it.
+      return Future.succeededFuture(new Decision(plan, List.of(), List.of(), true));
     }
     if (s == PlanState.SUBMITTED) {
-      return transition(conn, plan, PlanState.EXPANDING, RunPhase.EXPAND, null, "started", null);
+      Map<String, String> problems = preflightProblems.get();
+      return problems.isEmpty() ? start(tx, plan) : preflightFailed(tx, plan, problems);
     }
     if (!PlanState.DRIVEN.contains(s)) {
       return Future.succeededFuture(Decision.NONE);
     }
-    if (dbs.stream().allMatch(d -> d.state() == DatabaseState.DONE)) {
-      return advance(conn, plan);
-    }
     List<DatabaseRecord> failed = dbs.stream().filter(d -> d.state() == DatabaseState.FAILED).toList();
     boolean stopped = rolloutStopped(plan, dbs, failed);
-    if (stopped && s != PlanState.FAILED) {
-      // The "failed" hook already ran for each database, on the daemon that drove it (see driverEnded).
-      return transition(conn, plan, PlanState.FAILED, plan.phase(), failures(plan, failed), null,
-          failed.get(0).database());
-    }
     if (!stopped && s == PlanState.FAILED) {
       // Failed databases were retried (e.g. while the plan was paused): the plan runs its phase again.
-      return transition(conn, plan, PlanState.running(plan.phase()), plan.phase(), null, null, null);
+      return fire(tx, plan, PlanEvent.FAILURES_CLEARED, null, null, null, null);
+    }
+    if (dbs.stream().allMatch(d -> d.state() == DatabaseState.DONE)) {
+      return advance(tx, plan);
+    }
+    if (stopped && s != PlanState.FAILED) {
+      // The "failed" hook already ran for each database, on the daemon that drove it (see driverEnded).
+      return fire(tx, plan, PlanEvent.DATABASE_FAILED, failures(plan, failed), null, null, failed.get(0).database());
     }
     List<String> wanted = Rollout.claimable(plan.compiled().rollout(), dbs, drivenHere(plan.id()));
-    return claimAll(conn, plan, wanted).map(fences -> new Decision(plan, List.of(), fences, false));
+    return claimAll(tx, plan, wanted).map(fences -> new Decision(plan, List.of(), fences, false));
   }
 
   /**
    * The rollout of the phase stops (and the plan fails) at {@code rollout.max-failures} failed databases, or
    * earlier when databases failed and nothing else is left to run (the phase barrier could never open).
+   * Worked example, max-failures 3, ten databases: two fail, the other eight go on; when the eight are done the
+   * plan fails with the two named, since the barrier can no longer open. A third failure stops it at once.
    */
   private static boolean rolloutStopped(PlanRecord plan, List<DatabaseRecord> dbs, List<DatabaseRecord> failed) {
     if (failed.isEmpty()) {
@@ -274,21 +319,33 @@ public final class PlanRunner extends VerticleBase {
   }
 
   /**
+   * Preflight passed: the first step may run now, unless the approval policy wants an operator first
+   * ({@link StartApproval}); an approval given before (the plan was retried after a preflight failure) stands.
+   */
+  private Future<Decision> start(ControlStore.Tx tx, PlanRecord plan) {
+    Optional<String> gate = StartApproval.reason(plan.compiled(), config.policy())
+        .filter(r -> plan.approvedBy().isEmpty());
+    return gate.isPresent()
+        ? fire(tx, plan, PlanEvent.NEEDS_START_APPROVAL, null, gate.get(), "awaiting-approval", null)
+        : fire(tx, plan, PlanEvent.PREFLIGHT_PASSED, null, null, "started", null);
+  }
+
+  /**
    * Preflight found problems: nothing runs anywhere. Each database is failed, with its problems or, when it
    * had none, with where the problems are (so {@code status} shows them where they are and the healthy
-   * databases do not start alone), and the plan is failed. After fixing, {@code retry} starts it.
+   * databases do not start alone), and the plan is failed. After fixing, {@code retry} preflights again.
    */
-  private Future<Decision> preflightFailed(SqlConnection conn, PlanRecord plan, Map<String, String> problems) {
+  private Future<Decision> preflightFailed(ControlStore.Tx tx, PlanRecord plan, Map<String, String> problems) {
     String where = "not started: preflight found problems on " + String.join(", ", new TreeSet<>(problems.keySet()));
     Future<?> chain = Future.succeededFuture();
     for (String db : plan.compiled().databases()) {
       String cause = problems.getOrDefault(db, where);
-      chain = chain.compose(v -> conn.preparedQuery(PREFLIGHT_FAILED).execute(Tuple.of(plan.id(), db, cause)))
-          .compose(v -> EventLog.append(conn, NewEvent.work(plan.id(), db, null, instance, "preflight-failed", cause)));
+      chain = chain.compose(v -> tx.failDatabase(plan.id(), db, cause))
+          .compose(v -> tx.append(NewEvent.work(plan.id(), db, null, instance, "preflight-failed", cause)));
     }
     String first = new TreeSet<>(problems.keySet()).first();
-    return chain.compose(v -> transition(conn, plan, PlanState.FAILED, RunPhase.EXPAND,
-        "preflight: " + named(problems), "failed", first));
+    return chain.compose(v -> fire(tx, plan, PlanEvent.PREFLIGHT_FAILED, "preflight: " + named(problems), null,
+        "failed", first));
   }
 
   /** {@code db1: cannot connect ...; db7: ...}, sorted by name, at most {@link #NAMED} of them. */
@@ -299,53 +356,53 @@ public final class PlanRunner extends VerticleBase {
   }
 
   /** The phase ended on every database: the next phase starts, or the plan waits for approval or ends. */
-  private Future<Decision> advance(SqlConnection conn, PlanRecord plan) {
+  private Future<Decision> advance(ControlStore.Tx tx, PlanRecord plan) {
     return switch (plan.phase()) {
-      case EXPAND -> transition(conn, plan, PlanState.MIGRATING, RunPhase.MIGRATE, null, "phase-done", null);
       case MIGRATE -> plan.approvalRequired()
-          ? transition(conn, plan, PlanState.AWAITING_APPROVAL, RunPhase.MIGRATE, null, "phase-done", null)
-              .map(d -> d.withHook("awaiting-approval"))
-          : transition(conn, plan, PlanState.CONTRACTING, RunPhase.CONTRACT, null, "phase-done", null);
-      case CONTRACT -> transition(conn, plan, PlanState.COMPLETED, RunPhase.CONTRACT, null, "phase-done", null)
+          ? fire(tx, plan, PlanEvent.NEEDS_CONTRACT_APPROVAL, null, "contract (contract.approval = required)",
+              "phase-done", null).map(d -> d.withHook("awaiting-approval"))
+          : fire(tx, plan, PlanEvent.PHASE_DONE, null, null, "phase-done", null);
+      case CONTRACT -> fire(tx, plan, PlanEvent.PHASE_DONE, null, null, "phase-done", null)
           .map(d -> d.withHook("completed"));
-      case ROLLBACK -> transition(conn, plan, PlanState.ROLLED_BACK, RunPhase.ROLLBACK, null, "rolled-back", null);
+      case ROLLBACK -> fire(tx, plan, PlanEvent.PHASE_DONE, null, null, "rolled-back", null);
+      case EXPAND -> fire(tx, plan, PlanEvent.PHASE_DONE, null, null, "phase-done", null);
     };
   }
 
-  private Future<Decision> transition(SqlConnection conn, PlanRecord plan, PlanState to, RunPhase phase,
-      String error, String hook, String database) {
-    boolean newPhase = phase != plan.phase();
-    String message = plan.state().wireName() + " -> " + to.wireName();
-    return conn.preparedQuery(SET_STATE).execute(Tuple.of(plan.id(), to.wireName(), phase.wireName(), error))
-        .compose(v -> newPhase
-            ? conn.preparedQuery(RESET_DATABASES).execute(Tuple.of(plan.id(), phase.wireName()))
-            : Future.succeededFuture())
-        .compose(v -> EventLog.append(conn, NewEvent.work(plan.id(), database, null, instance, "state-changed",
-            error == null ? message : message + ": " + error)))
+  /**
+   * Applies {@code event} through the transition table and logs it as {@code state-changed}. An event the
+   * table does not allow in the plan's state is a bug of this class: logged, and nothing changes.
+   */
+  private Future<Decision> fire(ControlStore.Tx tx, PlanRecord plan, PlanEvent event, String error, String awaiting,
+      String hook, String database) {
+    Optional<PlanLifecycle.Transition> t = PlanLifecycle.on(plan, event);
+    if (t.isEmpty()) {
+      LOG.error("plan {}: {} is not a transition of state {}; nothing changed", plan.id(), event,
+          plan.state().wireName());
+      return Future.succeededFuture(Decision.NONE);
+    }
+    return tx.apply(plan, t.get(), error, awaiting)
+        .compose(to -> tx.append(NewEvent.work(plan.id(), database, null, instance, "state-changed",
+            stateChange(plan, to.state(), error, awaiting))))
         .map(v -> new Decision(plan, List.of(new HookCall(hook, database, plan.phase().wireName())), List.of(), true));
   }
 
-  private Future<List<Fence>> claimAll(SqlConnection conn, PlanRecord plan, List<String> wanted) {
+  private static String stateChange(PlanRecord plan, PlanState to, String error, String awaiting) {
+    String message = plan.state().wireName() + " -> " + to.wireName();
+    String why = error != null ? error : awaiting;
+    return why == null ? message : message + ": " + why;
+  }
+
+  private Future<List<Fence>> claimAll(ControlStore.Tx tx, PlanRecord plan, List<String> wanted) {
     List<Fence> got = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (String db : wanted) {
-      chain = chain.compose(v -> claim(conn, plan, db)).map(f -> {
+      chain = chain.compose(v -> tx.claim(plan.id(), db, instance, config.daemon().leaseDuration())).map(f -> {
         f.ifPresent(got::add);
         return null;
       });
     }
     return chain.map(got);
-  }
-
-  private Future<Optional<Fence>> claim(SqlConnection conn, PlanRecord plan, String db) {
-    return Leases.claim(conn, plan.id(), db, instance, config.daemon().leaseDuration())
-        .compose(f -> f.isEmpty() ? Future.succeededFuture(f) : markRunning(conn, f.get()).map(f));
-  }
-
-  private Future<Void> markRunning(SqlConnection conn, Fence f) {
-    return conn.preparedQuery(MARK_RUNNING).execute(Tuple.of(f.planId(), f.database()))
-        .compose(v -> EventLog.appendFenced(conn, f, NewEvent.work(f.planId(), f.database(), null, instance,
-            "lease-acquired", "token " + f.token())));
   }
 
   private Future<Void> act(Decision d) {
@@ -361,14 +418,14 @@ public final class PlanRunner extends VerticleBase {
   private void startDriver(PlanRecord plan, Fence fence) {
     String key = plan.id() + "/" + fence.database();
     if (stopping || drivers.containsKey(key)) {
-      Leases.release(state, fence);
+      release(fence, stopping ? "daemon stopping" : "already driven here");
       return;
     }
     try (WorkLog w = WorkLog.of(plan.id(), fence.database())) {
       LOG.info("driving plan {} database {} phase {} (token {})", plan.id(), fence.database(),
           plan.phase().wireName(), fence.token());
     }
-    DatabaseDriver driver = new DatabaseDriver(vertx, state, target(fence.database()),
+    DatabaseDriver driver = new DatabaseDriver(vertx, store, target(fence.database()),
         config.database(fence.database()), config.defaults(), config.daemon(), plan, fence, steps);
     drivers.put(key, driver);
     Future<DatabaseDriver.End> run = driver.run();

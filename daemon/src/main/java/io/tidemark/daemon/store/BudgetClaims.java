@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every statement on {@code tidemark.budget_slots}: the slots of each server's budgets ({@code connection},
+ * Every statement on {@code tidemark.budget_slots}, reached only through {@link ControlStore}: the slots of each server's budgets ({@code connection},
  * {@code backfill}) that the daemons on this control store hold. A slot is numbered {@code 0 .. max - 1}, so
  * at most {@code max} rows of one (server, kind) can be live at once whatever the daemons do; a daemon
  * renews all its rows with one statement per heartbeat, and the rows of a daemon that stopped renewing
@@ -19,7 +19,7 @@ import java.util.Optional;
  * <p>Two daemons claiming the same free number at once: the second one's insert conflicts, waits for the
  * first to commit, then finds the row live and claims nothing; it tries again later.
  */
-public final class BudgetClaims {
+final class BudgetClaims {
   private static final String CLAIM = """
       INSERT INTO tidemark.budget_slots AS b (server, kind, slot, holder, expires_at)
       SELECT $1, $2, s, $3, now() + make_interval(secs => $5::double precision / 1000)
@@ -40,19 +40,19 @@ public final class BudgetClaims {
       + " WHERE server = $1 AND kind = $2 AND expires_at >= now()";
 
   /** One slot a daemon holds. */
-  public record Held(String server, String kind, int slot) {}
+  record Held(String server, String kind, int slot) {}
 
   private BudgetClaims() {}
 
   /** The lowest free slot of (server, kind) out of {@code max}, now held by {@code holder}; empty when none. */
-  public static Future<Optional<Integer>> claim(SqlClient c, String server, String kind, int max, String holder,
+  static Future<Optional<Integer>> claim(SqlClient c, String server, String kind, int max, String holder,
       Duration ttl) {
     return c.preparedQuery(CLAIM).execute(Tuple.of(server, kind, holder, max, ttl.toMillis()))
         .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(rs.iterator().next().getInteger("slot")));
   }
 
   /** Extends every slot {@code holder} still holds; returns those (a missing one expired and may be another's). */
-  public static Future<List<Held>> renew(SqlClient c, String holder, Duration ttl) {
+  static Future<List<Held>> renew(SqlClient c, String holder, Duration ttl) {
     return c.preparedQuery(RENEW).execute(Tuple.of(holder, ttl.toMillis()))
         .map(rs -> {
           java.util.ArrayList<Held> held = new java.util.ArrayList<>();
@@ -63,7 +63,7 @@ public final class BudgetClaims {
         });
   }
 
-  public static Future<Void> release(SqlClient c, String server, String kind, int slot, String holder) {
+  static Future<Void> release(SqlClient c, String server, String kind, int slot, String holder) {
     return c.preparedQuery(RELEASE).execute(Tuple.of(server, kind, slot, holder)).mapEmpty();
   }
 
@@ -71,12 +71,12 @@ public final class BudgetClaims {
    * Gives up every slot of {@code holder}: at a clean stop, and at start (a previous incarnation with the same
    * instance id is dead, and so are its connections).
    */
-  public static Future<Void> releaseAll(SqlClient c, String holder) {
+  static Future<Void> releaseAll(SqlClient c, String holder) {
     return c.preparedQuery(RELEASE_ALL).execute(Tuple.of(holder)).mapEmpty();
   }
 
   /** Live slots of (server, kind) over all daemons. */
-  public static Future<Long> live(SqlClient c, String server, String kind) {
+  static Future<Long> live(SqlClient c, String server, String kind) {
     return c.preparedQuery(LIVE).execute(Tuple.of(server, kind)).map(rs -> rs.iterator().next().getLong("n"));
   }
 }

@@ -2,6 +2,7 @@ package io.tidemark.daemon.store;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
@@ -12,9 +13,9 @@ import java.util.List;
  * takes a transaction-scoped advisory lock, so two daemons starting at once queue up: the second sees the
  * first's versions and applies nothing. Runs wherever the returned future's callbacks run (any event loop).
  */
-public final class ControlSchema {
+final class ControlSchema {
   /** The version this build needs; {@code /health/ready} compares it with what the database has. */
-  public static final int CURRENT_VERSION = Migrations.ALL.size();
+  static final int CURRENT_VERSION = Migrations.ALL.size();
 
   /** {@code 'tidemark'} as a bigint: the one advisory lock key for control-schema upgrades. */
   private static final long MIGRATION_LOCK = 0x746964656d61726bL;
@@ -31,12 +32,12 @@ public final class ControlSchema {
   private ControlSchema() {}
 
   /** Brings the schema to {@link #CURRENT_VERSION}; returns the version found before. */
-  public static Future<Integer> migrate(Pool statePool) {
+  static Future<Integer> migrate(Pool statePool) {
     return statePool.withTransaction(ControlSchema::migrateLocked);
   }
 
   /** The version the state database is at (0 when the schema does not exist yet). */
-  public static Future<Integer> version(Pool statePool) {
+  static Future<Integer> version(SqlClient statePool) {
     return statePool.query("SELECT to_regclass('tidemark.schema_version') IS NOT NULL AS present").execute()
         .compose(rs -> rs.iterator().next().getBoolean("present")
             ? statePool.query(READ_VERSION).execute().map(v -> v.iterator().next().getInteger("v"))

@@ -79,20 +79,54 @@ final class Migrations {
         PRIMARY KEY (plan_id, database))""");
 
   /**
+   * The invariants the database can hold itself: legal states and phases (the wire names of {@link PlanState},
+   * {@link RunPhase}, {@link DatabaseState}, {@link StepState}), a resume state exactly while paused, a lease
+   * only on a database of a plan (one per (plan, database): the key), positive fencing tokens; and
+   * {@code plans.awaiting}, what an approval is awaited for. Every row the first release wrote satisfies
+   * them, so an existing store upgrades in place.
+   */
+  private static final List<String> V2 = List.of(
+      "ALTER TABLE tidemark.plans ADD COLUMN awaiting text",
+      """
+      ALTER TABLE tidemark.plans
+        ADD CONSTRAINT plans_state_legal CHECK (state IN ('submitted', 'expanding', 'migrating',
+          'awaiting-approval', 'contracting', 'completed', 'paused', 'failed', 'cancelled', 'rolling-back',
+          'rolled-back')),
+        ADD CONSTRAINT plans_phase_legal CHECK (phase IN ('expand', 'migrate', 'contract', 'rollback')),
+        ADD CONSTRAINT plans_resume_state_while_paused CHECK ((state = 'paused') = (resume_state IS NOT NULL)),
+        ADD CONSTRAINT plans_resume_state_legal CHECK (resume_state IN ('submitted', 'expanding', 'migrating',
+          'contracting', 'rolling-back', 'failed')),
+        ADD CONSTRAINT plans_awaiting_while_awaiting CHECK (awaiting IS NULL OR state = 'awaiting-approval')""",
+      """
+      ALTER TABLE tidemark.plan_databases
+        ADD CONSTRAINT plan_databases_state_legal CHECK (state IN ('pending', 'running', 'done', 'failed')),
+        ADD CONSTRAINT plan_databases_phase_legal CHECK (phase IN ('expand', 'migrate', 'contract', 'rollback'))""",
+      """
+      ALTER TABLE tidemark.step_states
+        ADD CONSTRAINT step_states_state_legal CHECK (state IN ('pending', 'running', 'done', 'failed')),
+        ADD CONSTRAINT step_states_phase_legal CHECK (phase IN ('expand', 'migrate', 'contract', 'rollback')),
+        ADD CONSTRAINT step_states_attempts_counted CHECK (attempts >= 0)""",
+      """
+      ALTER TABLE tidemark.leases
+        ADD CONSTRAINT leases_token_positive CHECK (fencing_token > 0),
+        ADD CONSTRAINT leases_database_of_plan FOREIGN KEY (plan_id, database)
+          REFERENCES tidemark.plan_databases (plan_id, database)""");
+
+  /**
    * Slots of the per-server budgets (connections, concurrent backfills) claimed by daemons, like leases: a row
    * is one slot held by {@code holder} until {@code expires_at}; a daemon killed -9 stops renewing, and its
    * slots are free once they expire. See {@link BudgetClaims}.
    */
-  private static final List<String> V2 = List.of(
+  private static final List<String> V3 = List.of(
       """
       CREATE TABLE tidemark.budget_slots (
         server text NOT NULL,
-        kind text NOT NULL,
-        slot int NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('connection', 'backfill')),
+        slot int NOT NULL CHECK (slot >= 0),
         holder text NOT NULL,
         expires_at timestamptz NOT NULL,
         PRIMARY KEY (server, kind, slot))""",
       "CREATE INDEX budget_slots_holder_idx ON tidemark.budget_slots (holder)");
 
-  static final List<List<String>> ALL = List.of(V1, V2);
+  static final List<List<String>> ALL = List.of(V1, V2, V3);
 }

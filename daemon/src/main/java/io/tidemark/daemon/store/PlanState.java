@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The lifecycle of a plan (SPEC §7): {@code submitted → expanding → migrating → awaiting-approval →
+ * The lifecycle of a plan (docs/concepts.md): {@code submitted → expanding → migrating → awaiting-approval →
  * contracting → completed}, with {@code paused}, {@code failed}, {@code cancelled}, {@code rolling-back} and
  * {@code rolled-back} beside it. Stored and shown in kebab case ({@link #wireName()}).
  */

@@ -1,6 +1,6 @@
 package io.tidemark.daemon.store;
 
-import io.tidemark.backfill.db.SqlStates;
+import io.tidemark.pg.SqlStates;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;

@@ -30,6 +30,12 @@ final class ApiFixture {
         c.groups(), c.servers(), c.defaults(), c.daemon(), c.hooks(), c.warnings());
   }
 
+  /** {@code c} with other HTTP settings. */
+  static TidemarkConfig withHttp(TidemarkConfig c, HttpSettings http) {
+    return new TidemarkConfig(c.stateDatabase(), http, c.tokens(), c.databases(), c.groups(), c.servers(),
+        c.defaults(), c.daemon(), c.hooks(), c.warnings());
+  }
+
   /**
    * users.{@code column} added, backfilled from is_active (counting each row's updates in touched) at
    * {@code rate} rows/s in batches of 100 on {@code databases}, then NOT NULL after approval.

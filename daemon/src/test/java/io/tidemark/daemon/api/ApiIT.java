@@ -234,7 +234,7 @@ class ApiIT {
     Answer ready = send(port, "GET", "/health/ready", null, null, null);
     assertThat(ready.status()).isEqualTo(200);
     assertThat(new JsonObject(ready.body()).getInteger("schema-version"))
-        .isEqualTo(io.tidemark.daemon.store.ControlSchema.CURRENT_VERSION);
+        .isEqualTo(io.tidemark.daemon.store.ControlStore.SCHEMA_VERSION);
     fleet.state.execute("INSERT INTO tidemark.schema_version (version) VALUES (999)");
     try {
       Answer ahead = send(port, "GET", "/health/ready", null, null, null);

@@ -133,6 +133,72 @@ class PlanCommandTest {
     assertThat(badConfig.err()).contains("several-problems.conf:");
   }
 
+  private static String planFile(String body) {
+    try {
+      Path file = Files.createTempFile("tidemark-plan", ".conf");
+      file.toFile().deleteOnExit();
+      Files.writeString(file, "id = p\ndatabases = [authdb]\n" + body);
+      return file.toString();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void createIndexConcurrentlyInATransactionalSqlStepIsRefusedNamingTheFix() {
+    String plan = planFile("expand = [ { op = sql, statements = \"CREATE INDEX CONCURRENTLY IF NOT EXISTS"
+        + " users_note_idx ON users (note)\" } ]\n");
+    Run r = run("plan", "check", plan, "--config", CONFIG);
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.err()).contains("expand[0].statements", "[lint:cannot-run-in-transaction]",
+        "transactional = false");
+
+    Run fixed = run("plan", "check", planFile("expand = [ { op = sql, transactional = false, statements ="
+        + " \"CREATE INDEX CONCURRENTLY IF NOT EXISTS users_note_idx ON users (note)\" } ]\n"), "--config", CONFIG);
+    assertThat(fixed.exitCode()).as(fixed.err()).isZero();
+  }
+
+  @Test
+  void transactionControlIsRefusedEvenWithAnUnsafeReason() {
+    String plan = planFile("expand = [ { op = sql, unsafe = \"we know\", statements = [\"BEGIN\","
+        + " \"ALTER TABLE users ADD COLUMN IF NOT EXISTS note text\", \"COMMIT\"] } ]\n");
+    Run r = run("plan", "check", plan);
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.err()).contains("[lint:transaction-control]", "statement 1 (BEGIN)", "statement 3 (COMMIT)");
+  }
+
+  @Test
+  void warningsAreShownOnlyWithTheSwitchAndDoNotRefuseThePlan() {
+    String plan = planFile("expand = [ { op = sql, statements = \"ALTER TABLE users ADD COLUMN note varchar(20)\" } ]\n");
+    Run quiet = run("plan", "check", plan);
+    assertThat(quiet.exitCode()).as(quiet.err()).isZero();
+    assertThat(quiet.out()).doesNotContain("warning");
+
+    Run shown = run("plan", "check", plan, "--warnings");
+    assertThat(shown.exitCode()).isZero();
+    assertThat(shown.out()).contains("2 lint warnings", "expand[0].statements", "[lint:prefer-text-field]",
+        "[lint:prefer-robust-stmts]");
+
+    Run json = run("plan", "check", plan, "--warnings", "--format", "json");
+    JsonArray warnings = new JsonObject(json.out()).getJsonArray("warnings");
+    assertThat(warnings).hasSize(2);
+  }
+
+  @Test
+  void aPlanCanMakeChosenWarningsErrors() {
+    String plan = planFile("lint { warnings-as-errors = [prefer-text-field] }\n"
+        + "expand = [ { op = sql, statements = \"ALTER TABLE users ADD COLUMN IF NOT EXISTS note varchar(20)\" } ]\n");
+    Run r = run("plan", "check", plan);
+    assertThat(r.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.err()).contains("[lint:prefer-text-field]", "a warning this plan makes an error");
+
+    Run unknown = run("plan", "check", planFile("lint { warnings-as-errors = [no-such-rule, create-index-without-concurrently] }\n"
+        + "expand = [ { op = sql, statements = \"SELECT 1\" } ]\n"));
+    assertThat(unknown.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(unknown.err()).contains("lint.warnings-as-errors[0]", "[unknown-lint-rule]",
+        "lint.warnings-as-errors[1]", "[not-a-warning]");
+  }
+
   @Test
   void anUnknownOptionIsBadInput() {
     assertThat(run("plan", "check", "--no-such-option").exitCode()).isEqualTo(ExitCodes.BAD_INPUT);

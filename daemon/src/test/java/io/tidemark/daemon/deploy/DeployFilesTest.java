@@ -36,18 +36,18 @@ import org.junit.jupiter.api.Test;
 /**
  * Checks the deployment bundle in {@code deploy/} without Docker, Kubernetes or Prometheus: every file
  * parses, the pieces point at each other and at files that exist, and the dashboard and alert rules query
- * only series and labels the daemon exports ({@link MetricNames}, SPEC §11). Nothing here can start the
+ * only series and labels the daemon exports ({@link MetricNames}, docs/metrics.md). Nothing here can start the
  * bundle; it catches the mistakes that would make it fail on day one.
  */
 class DeployFilesTest {
-  /** SPEC §11 labels, plus {@code le}: the bucket label Prometheus gives every histogram. */
+  /** docs/metrics.md labels, plus {@code le}: the bucket label Prometheus gives every histogram. */
   private static final Set<String> ALLOWED_LABELS =
       Set.of("plan", "database", "phase", "step", "state", "table", "reason", "le");
-  /** SPEC §7 plan states, the spelling the {@code state} label carries. */
+  /** docs/concepts.md plan states, the spelling the {@code state} label carries. */
   private static final Set<String> PLAN_STATES = Set.of("submitted", "expanding", "migrating",
       "awaiting-approval", "contracting", "completed", "paused", "failed", "cancelled", "rolling-back",
       "rolled-back");
-  /** Every metric family of SPEC §11, each of which the dashboard shows. */
+  /** Every metric family of docs/metrics.md, each of which the dashboard shows. */
   private static final Set<String> FAMILIES = Set.of(MetricNames.PLAN_STATE, MetricNames.STEP_STATE,
       MetricNames.BACKFILL_ROWS_TOTAL, MetricNames.BACKFILL_ROWS_ESTIMATED, MetricNames.BACKFILL_PROGRESS_RATIO,
       MetricNames.BACKFILL_ETA_SECONDS, MetricNames.BACKFILL_BATCH_ROWS,
@@ -394,7 +394,7 @@ class DeployFilesTest {
           .allSatisfy(label -> assertThat(ALLOWED_LABELS).as("allowed labels").contains(label));
       assertThat(STATE_VALUE.matcher(expression).results().map(match -> match.group(1)))
           .as("state values of %s", expression)
-          .allSatisfy(state -> assertThat(PLAN_STATES).as("SPEC §7 states").contains(state));
+          .allSatisfy(state -> assertThat(PLAN_STATES).as("the plan states of docs/concepts.md").contains(state));
     }
   }
 

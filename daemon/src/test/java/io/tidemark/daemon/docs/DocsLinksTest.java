@@ -25,6 +25,10 @@ class DocsLinksTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
   private static final Pattern RUNBOOK = Pattern.compile("runbook_url:\\s*(\\S+)");
+  /** How a reference to the files beside a checkout reads: the path, or a section sign into a contract. */
+  private static final List<String> OUTSIDE_REFERENCES = List.of("../shared", "/work/shared", "SPEC.md", "SPEC \u00a7");
+  private static final List<String> SOURCE_SUFFIXES = List.of(".java", ".md", ".yaml", ".yml", ".conf", ".sh",
+      ".py", ".js", ".html", ".css", ".sql", ".xml", ".properties", ".json", ".txt");
 
   @Test
   void relativeLinksInTheDocsResolveToFilesAndHeadings() throws IOException {
@@ -39,6 +43,35 @@ class DocsLinksTest {
       }
     }
     assertThat(broken).isEmpty();
+  }
+
+  /**
+   * The repository stands alone: no doc, comment or script sends its reader to a file outside it (a product
+   * contract or notes next to the checkout that a user who clones it does not have). The docs here are the
+   * reference; cite them instead.
+   */
+  @Test
+  void nothingPointsOutsideTheRepository() throws IOException {
+    List<String> found = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(ROOT)) {
+      for (Path file : files.filter(DocsLinksTest::isSourceText).toList()) {
+        String text = Files.readString(file);
+        for (String pattern : OUTSIDE_REFERENCES) {
+          if (text.contains(pattern)) {
+            found.add(ROOT.relativize(file) + ": " + pattern);
+          }
+        }
+      }
+    }
+    assertThat(found).isEmpty();
+  }
+
+  private static boolean isSourceText(Path p) {
+    String rel = ROOT.relativize(p).toString().replace('\\', '/');
+    String name = p.getFileName().toString();
+    return Files.isRegularFile(p) && !rel.startsWith(".git/") && !rel.contains("/target/") && !rel.startsWith("target/")
+        && !rel.contains("node_modules/") && !name.equals("DocsLinksTest.java")
+        && SOURCE_SUFFIXES.stream().anyMatch(name::endsWith);
   }
 
   @Test

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Every operation of SPEC §4 but backfill, compiled by the real planner and run on a real database: the
+ * Every operation of docs/plan-reference.md but backfill, compiled by the real planner and run on a real database: the
  * effect of each is read back from the catalog, then every inverse is run and checked, and every step run a
  * second time reports ALREADY_DONE. Raw {@code sql} steps have no probe (the control store remembers them),
  * so their reruns run again; they are written to be idempotent.

@@ -1,15 +1,17 @@
 package io.tidemark.daemon.exec;
 
-import io.tidemark.backfill.db.PgConnections;
 import io.tidemark.config.DatabaseConfig;
 import io.tidemark.config.DdlSettings;
 import io.tidemark.config.Secret;
+import io.tidemark.pg.PgConnections;
 import io.tidemark.planner.CompiledPlan;
 import io.tidemark.planner.CompiledStep;
 import io.tidemark.planner.Phase;
 import io.tidemark.planner.Probe;
 import io.tidemark.planner.Reversibility;
 import io.tidemark.planner.StepAction;
+import io.tidemark.planner.StepTargets;
+import io.tidemark.planner.lint.SqlTargets;
 import io.tidemark.testkit.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgConnectOptions;
@@ -30,7 +32,7 @@ final class ExecFixtures {
     var server = db.server();
     DatabaseConfig config = new DatabaseConfig(db.name(), db.url(), server.host(), server.port(), db.name(),
         server.user(), server.password() == null ? Secret.empty() : Secret.of(server.password()),
-        server.host() + ":" + server.port(), 2, "");
+        server.host() + ":" + server.port(), 2, "", Duration.ofMinutes(1));
     return PgConnections.options(config, "tidemark/test");
   }
 
@@ -44,7 +46,21 @@ final class ExecFixtures {
 
   static CompiledStep step(Phase phase, String id, StepAction action, Optional<Probe> probe) {
     return new CompiledStep("db", phase, 0, id, id.replaceFirst("/.*", ""), id, action, probe,
-        Reversibility.IRREVERSIBLE, List.of(), Optional.empty());
+        Reversibility.IRREVERSIBLE, List.of(), Optional.empty(), targets(action));
+  }
+
+  /** What the planner would record: raw SQL read by the tokenizer, a backfill or validation by its table. */
+  static StepTargets targets(StepAction action) {
+    if (action instanceof StepAction.Backfill b) {
+      return StepTargets.builder().backfill(new StepTargets.Name(b.spec().schema(), b.spec().table())).build();
+    }
+    if (action instanceof StepAction.ValidateConstraint v) {
+      return StepTargets.builder().alteredTable(new StepTargets.Name(v.schema(), v.table())).build();
+    }
+    if (action instanceof StepAction.NonTransactionalDdl n) {
+      return SqlTargets.of(List.of(n.sql()));
+    }
+    return SqlTargets.of(action.statements());
   }
 
   static CompiledStep ddl(String id, String... sql) {

@@ -8,6 +8,8 @@ import io.tidemark.planner.BackfillSpec;
 import io.tidemark.planner.CompiledPlan;
 import io.tidemark.planner.Phase;
 import io.tidemark.planner.StepAction;
+import io.tidemark.planner.compile.PlanCompiler;
+import io.tidemark.planner.plan.PlanParser;
 import io.tidemark.testkit.FreshDatabaseExtension;
 import io.tidemark.testkit.TestDatabase;
 import io.vertx.core.Vertx;
@@ -33,6 +35,9 @@ class PreflightIT {
         "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id integer, email text)",
         "CREATE TABLE logs (line text)",
         "CREATE VIEW recent AS SELECT * FROM orders",
+        "CREATE SCHEMA billing",
+        "CREATE DOMAIN billing.money_amount AS numeric(12, 2) CHECK (VALUE >= 0)",
+        "CREATE TYPE \"OrderState\" AS ENUM ('open', 'closed')",
         "CREATE ROLE " + ROLE + " LOGIN");
   }
 
@@ -109,6 +114,123 @@ class PreflightIT {
     assertThat(report.currentUser()).isEqualTo(ROLE);
     assertThat(report.problems()).extracting(p -> p.stepId().orElse("-") + " " + p.code()).containsExactly(
         "expand[0]/add-column not-owner", "expand[1]/create-table no-create-privilege");
+  }
+
+  /** Types come typed from the add_column operation and PostgreSQL parses each whole, modifiers included. */
+  @Test
+  void declaredTypesWithModifiersCommasArraysSchemasAndQuotesAreFound(TestDatabase db) {
+    CompiledPlan plan = compile("""
+        { op = add_column, table = orders, column = price, type = "numeric(12, 2)" }
+        { op = add_column, table = orders, column = paid_at, type = "timestamp(3) with time zone" }
+        { op = add_column, table = orders, column = tags, type = "character varying(20)[]" }
+        { op = add_column, table = orders, column = total, type = "billing.money_amount" }
+        { op = add_column, table = orders, column = state, type = "\\"OrderState\\"" }
+        { op = add_column, table = orders, column = mystery, type = "no_such_type" }
+        """);
+    PreflightReport report = await(new Preflight(vertx).check(plan, "db", ExecFixtures.options(db)));
+    assertThat(report.problems()).extracting(p -> p.stepId().orElse("-") + " " + p.code())
+        .containsExactly("expand[5]/add-column unknown-type");
+  }
+
+  @Test
+  void rawSqlStepsAreCheckedFromTheTokenizersParse(TestDatabase db) {
+    CompiledPlan plan = compile("""
+        { op = sql, statements = "CREATE SCHEMA IF NOT EXISTS ledger; CREATE TABLE ledger.entries (id bigint, amount numeric(12, 2))" }
+        { op = sql, statements = "ALTER TABLE orders ADD COLUMN IF NOT EXISTS note character varying(20)[] DEFAULT '{}'" }
+        { op = sql, statements = "ALTER TABLE orders ADD COLUMN IF NOT EXISTS bad no_such_type" }
+        { op = sql, statements = "ALTER TABLE nowhere ADD COLUMN IF NOT EXISTS x text" }
+        """);
+    PreflightReport report = await(new Preflight(vertx).check(plan, "db", ExecFixtures.options(db)));
+    assertThat(report.problems()).extracting(p -> p.stepId().orElse("-") + " " + p.code())
+        .containsExactly("expand[2]/sql unknown-type", "expand[3]/sql table-missing");
+  }
+
+  /**
+   * The connection drops in the middle of preflight: a proxy between preflight and the server forwards the
+   * first queries and cuts both sockets as soon as the type lookup of expand[1] is sent. Before typed targets
+   * this lookup's failure read as {@code unknown-type}.
+   */
+  @Test
+  void aConnectionLostMidWayIsUnreachableNotUnknownType(TestDatabase db) throws Exception {
+    CompiledPlan plan = compile("""
+        { op = add_column, table = orders, column = k1, type = text }
+        { op = add_column, table = orders, column = k2, type = "numeric(12, 2)" }
+        """);
+    PgConnectOptions direct = ExecFixtures.options(db);
+    try (CuttingProxy proxy = new CuttingProxy(direct.getHost(), direct.getPort(), "numeric(12, 2)")) {
+      // plain text, so the proxy can see the query go by
+      PgConnectOptions viaProxy = new PgConnectOptions(direct).setHost("127.0.0.1").setPort(proxy.port())
+          .setSslMode(io.vertx.pgclient.SslMode.DISABLE);
+      PreflightReport report = await(new Preflight(vertx).check(plan, "db", viaProxy));
+      assertThat(proxy.cut()).isTrue();
+      assertThat(report.problems()).extracting(PreflightProblem::code).containsExactly("unreachable");
+    }
+  }
+
+  /**
+   * A one-connection TCP proxy that closes both sides, without forwarding it, once the client sends
+   * {@code marker}. Plain blocking sockets on two threads of its own.
+   */
+  private static final class CuttingProxy implements AutoCloseable {
+    private final java.net.ServerSocket server = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress());
+    private final java.util.concurrent.atomic.AtomicBoolean cut = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Thread acceptor;
+
+    CuttingProxy(String host, int port, String marker) throws java.io.IOException {
+      acceptor = new Thread(() -> serve(host, port, marker), "cutting-proxy");
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    boolean cut() {
+      return cut.get();
+    }
+
+    private void serve(String host, int port, String marker) {
+      try (java.net.Socket client = server.accept(); java.net.Socket upstream = new java.net.Socket(host, port)) {
+        Thread back = new Thread(() -> copy(upstream, client), "cutting-proxy-back");
+        back.setDaemon(true);
+        back.start();
+        byte[] buffer = new byte[8192];
+        StringBuilder seen = new StringBuilder();
+        var in = client.getInputStream();
+        var out = upstream.getOutputStream();
+        for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+          seen.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+          if (seen.indexOf(marker) >= 0) {
+            cut.set(true);
+            return; // closing both sockets: preflight sees its connection drop
+          }
+          out.write(buffer, 0, n);
+          out.flush();
+        }
+      } catch (java.io.IOException e) {
+        // the client or the server went away: nothing left to forward
+      }
+    }
+
+    private static void copy(java.net.Socket from, java.net.Socket to) {
+      try {
+        from.getInputStream().transferTo(to.getOutputStream());
+      } catch (java.io.IOException e) {
+        // closed by the other direction
+      }
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      server.close();
+    }
+  }
+
+  private static CompiledPlan compile(String expand) {
+    return PlanCompiler.compileUnresolved(PlanParser.parse("id = p\ndatabases = [db]\nexpand = [\n" + expand
+        + "]\nmigrate = []\ncontract = []\n", "preflight.conf"));
   }
 
   @Test

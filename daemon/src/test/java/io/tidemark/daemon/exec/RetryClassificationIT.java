@@ -3,8 +3,8 @@ package io.tidemark.daemon.exec;
 import static io.tidemark.daemon.exec.ExecFixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tidemark.backfill.db.SqlStates;
 import io.tidemark.config.DdlSettings;
+import io.tidemark.pg.SqlStates;
 import io.tidemark.planner.CompiledStep;
 import io.tidemark.planner.StepAction;
 import io.tidemark.testkit.FreshDatabaseExtension;

@@ -84,7 +84,7 @@ final class Copies implements AutoCloseable {
 
   static DatabaseConfig database(String name, TestDatabase db, String server, int pool) {
     return new DatabaseConfig(name, db.url(), db.server().host(), db.server().port(), db.name(), db.server().user(),
-        Secret.of(db.server().password()), server, pool, "disable");
+        Secret.of(db.server().password()), server, pool, "disable", Duration.ofMinutes(1));
   }
 
   @Override

@@ -54,8 +54,8 @@ class SharedBudgetIT {
   private static void submit(Copies fleet) {
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
     try {
-      var ops = new io.tidemark.daemon.ops.PlanOperations(
-          io.tidemark.daemon.Fixtures.pool(vertx, "state", fleet.state), id -> { });
+      var ops = new io.tidemark.daemon.ops.PlanOperations(new io.tidemark.daemon.store.ControlStore(
+          io.tidemark.daemon.Fixtures.pool(vertx, "state", fleet.state)), id -> { });
       Fleet.get(ops.submit(TestPlans.users("shared", fleet.names(), 1, DATABASES,
           io.tidemark.planner.CompiledPlan.Approval.AUTO, 200), "plan text", "ci"));
     } finally {

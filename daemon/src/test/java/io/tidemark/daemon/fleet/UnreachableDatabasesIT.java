@@ -75,7 +75,7 @@ class UnreachableDatabasesIT {
 
   private static DatabaseConfig remote(String name, int port, String server) {
     return new DatabaseConfig(name, "postgresql://app@127.0.0.1:" + port + "/" + name, "127.0.0.1", port, name,
-        "app", Secret.empty(), server, 2, "disable");
+        "app", Secret.empty(), server, 2, "disable", java.time.Duration.ofMinutes(1));
   }
 
   /** A port nobody listens on: connecting is refused. */

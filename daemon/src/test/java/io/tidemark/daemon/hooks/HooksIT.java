@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.config.HookConfig;
 import io.tidemark.daemon.Fixtures;
-import io.tidemark.daemon.store.ControlSchema;
+import io.tidemark.daemon.store.ControlStore;
 import io.tidemark.testkit.FreshDatabaseExtension;
 import io.tidemark.testkit.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -31,8 +30,8 @@ class HooksIT {
 
   @Test
   void webhookGetsTheEventAsJsonAndOnlyTheEventsItSubscribedTo(TestDatabase db) {
-    Pool state = Fixtures.pool(vertx, "state", db);
-    get(ControlSchema.migrate(state));
+    ControlStore state = new ControlStore(Fixtures.pool(vertx, "state", db));
+    get(state.migrate());
     List<JsonObject> received = new CopyOnWriteArrayList<>();
     HttpServer server = get(vertx.createHttpServer()
         .requestHandler(req -> req.body().onSuccess(b -> {
@@ -53,8 +52,8 @@ class HooksIT {
 
   @Test
   void aHookThatHangsIsKilledAtItsTimeoutAndOnlyLogged(TestDatabase db) {
-    Pool state = Fixtures.pool(vertx, "state", db);
-    get(ControlSchema.migrate(state));
+    ControlStore state = new ControlStore(Fixtures.pool(vertx, "state", db));
+    get(state.migrate());
     Hooks hooks = new Hooks(vertx, state, "d1", List.of(
         new HookConfig("slow", List.of("failed"), Optional.of(List.of("sleep", "30")), Optional.empty(),
             Duration.ofMillis(300)),

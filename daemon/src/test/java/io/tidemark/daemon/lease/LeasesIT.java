@@ -6,21 +6,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tidemark.daemon.Fixtures;
 import io.tidemark.daemon.TestPlans;
 import io.tidemark.daemon.ops.PlanOperations;
-import io.tidemark.daemon.store.ControlSchema;
-import io.tidemark.daemon.store.EventLog;
+import io.tidemark.daemon.store.ControlStore;
 import io.tidemark.daemon.store.Fence;
 import io.tidemark.daemon.store.LeaseLostException;
 import io.tidemark.daemon.store.NewEvent;
-import io.tidemark.daemon.store.ProgressWrites;
 import io.tidemark.daemon.store.RunPhase;
 import io.tidemark.planner.CompiledPlan;
 import io.tidemark.testkit.FreshDatabaseExtension;
 import io.tidemark.testkit.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,33 +35,38 @@ class LeasesIT {
 
   @Test
   void aTakenOverLeaseFencesOffEveryWriteOfItsFormerHolder(TestDatabase db) {
-    Pool state = Fixtures.pool(vertx, "state", db);
-    get(ControlSchema.migrate(state));
+    ControlStore state = new ControlStore(Fixtures.pool(vertx, "state", db));
+    get(state.migrate());
     get(new PlanOperations(state, id -> { }).submit(
         TestPlans.users("lp", List.of("authdb"), 0, 1, CompiledPlan.Approval.AUTO, 100), "text", "ci"));
 
-    Fence a = get(Leases.claim(state, "lp", "authdb", "daemon-a", LEASE)).orElseThrow();
-    assertThat(get(Leases.claim(state, "lp", "authdb", "daemon-b", LEASE))).as("held by a live daemon").isEmpty();
-    get(ProgressWrites.stepStarted(state, a, RunPhase.EXPAND, "expand[0]/add-column", 0));
+    Fence a = get(claim(state, "lp", "authdb", "daemon-a", LEASE)).orElseThrow();
+    assertThat(get(claim(state, "lp", "authdb", "daemon-b", LEASE))).as("held by a live daemon").isEmpty();
+    get(state.stepStarted(a, RunPhase.EXPAND, "expand[0]/add-column", 0));
 
     db.execute("UPDATE tidemark.leases SET expires_at = now() - interval '1 second'"); // a stopped heartbeating
-    Fence b = get(Leases.claim(state, "lp", "authdb", "daemon-b", LEASE)).orElseThrow();
+    Fence b = get(claim(state, "lp", "authdb", "daemon-b", LEASE)).orElseThrow();
 
     assertThat(b.token()).isEqualTo(a.token() + 1);
-    assertThat(failure(ProgressWrites.stepDone(state, a, "expand[0]/add-column"))).isInstanceOf(LeaseLostException.class);
-    assertThat(failure(EventLog.appendFenced(state, a, NewEvent.work("lp", "authdb", null, "daemon-a", "x", null))))
+    assertThat(failure(state.stepDone(a, "expand[0]/add-column"))).isInstanceOf(LeaseLostException.class);
+    assertThat(failure(state.appendFenced(a, NewEvent.work("lp", "authdb", null, "daemon-a", "x", null))))
         .isInstanceOf(LeaseLostException.class);
-    assertThat(get(Leases.renew(state, a, LEASE))).as("a learns it lost the lease").isEmpty();
-    get(ProgressWrites.stepDone(state, b, "expand[0]/add-column"));
-    assertThat(get(Leases.renew(state, b, LEASE))).isPresent();
+    assertThat(get(state.renew(a, LEASE))).as("a learns it lost the lease").isEmpty();
+    get(state.stepDone(b, "expand[0]/add-column"));
+    assertThat(get(state.renew(b, LEASE))).isPresent();
     assertThat(db.queryValue("SELECT state FROM tidemark.step_states WHERE step_id = 'expand[0]/add-column'"))
         .isEqualTo("done");
 
-    get(Leases.release(state, b));
-    Fence again = get(Leases.claim(state, "lp", "authdb", "daemon-a", LEASE)).orElseThrow();
+    get(state.release(b));
+    Fence again = get(claim(state, "lp", "authdb", "daemon-a", LEASE)).orElseThrow();
     assertThat(again.token()).as("a released lease is claimable at once, with a new token").isEqualTo(b.token() + 1);
-    Fence restarted = get(Leases.claim(state, "lp", "authdb", "daemon-a", LEASE)).orElseThrow();
+    Fence restarted = get(claim(state, "lp", "authdb", "daemon-a", LEASE)).orElseThrow();
     assertThat(restarted.token()).as("a restarted daemon reclaims its own lease").isEqualTo(again.token() + 1);
+  }
+
+  private static Future<Optional<Fence>> claim(ControlStore store, String plan, String database, String owner,
+      Duration lease) {
+    return store.transaction(tx -> tx.claim(plan, database, owner, lease));
   }
 
   private static Throwable failure(Future<?> f) {

@@ -47,7 +47,7 @@ class PhaseStepsTest {
     CompiledStep first = PLAN.steps("a", Phase.EXPAND).get(0);
     steps.set(steps.indexOf(first), new CompiledStep(first.database(), first.phase(), first.position(), first.id(),
         first.sourcePath(), first.description(), first.action(), first.probe(), Reversibility.IRREVERSIBLE, List.of(),
-        Optional.empty()));
+        Optional.empty(), first.targets()));
     CompiledPlan plan = new CompiledPlan(PLAN.id(), PLAN.description(), PLAN.contentHash(), PLAN.databases(),
         PLAN.rollout(), PLAN.approval(), steps);
 

@@ -7,6 +7,7 @@ import io.tidemark.daemon.Daemon;
 import io.tidemark.daemon.Fleet;
 import io.tidemark.daemon.TestPlans;
 import io.tidemark.daemon.ops.ActionResult;
+import io.tidemark.daemon.ops.DatabaseVersions;
 import io.tidemark.daemon.ops.SubmitReceipt;
 import io.tidemark.planner.CompiledPlan;
 import io.tidemark.testkit.TestDatabase;
@@ -53,7 +54,7 @@ class PlanLifecycleIT {
         assertThat(db.queryValue("SELECT phase_reached FROM tidemark.applied_plans WHERE plan_id = 'p1'"))
             .isEqualTo("contract");
       }
-      List<Daemon.DatabaseVersions> versions = get(daemon.versions());
+      List<DatabaseVersions> versions = get(daemon.versions());
       assertThat(versions).filteredOn(v -> !v.database().equals("state"))
           .allSatisfy(v -> assertThat(v.applied()).extracting(a -> a.planId() + "@" + a.phaseReached())
               .containsExactly("p1@contract"));

@@ -18,12 +18,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The status page in headless Chromium against a real daemon (in-process, fresh databases, a throttled
- * backfill so there is something to watch): it loads without a token and asks for one, shows the plan with
- * a progress bar per database that moves, and its Pause button pauses the plan in the control store.
+ * backfill so there is something to watch): it loads without a token and asks for one, learns the token's
+ * role from {@code GET /whoami}, shows the plan with a progress bar per database that moves, and its Pause
+ * button pauses the plan in the control store. A plan named like the role probe older pages sent a pause to
+ * changes nothing: the operator still gets buttons, and that plan is not paused by opening the page.
  */
 class StatusPageIT {
   private static final String OPERATOR_TOKEN = "status-page-operator-token";
   private static final String PLAN_ID = "status-page-plan";
+  private static final String PROBE_ID = "tidemark-status-page-role-probe";
   private static final int ROWS = 6_000;
   /**
    * A backfill slow enough to watch (6000 rows at 200 rows/s: about 30 s per database) on two databases at
@@ -52,12 +55,20 @@ class StatusPageIT {
         assertThat(browser.evaluate("document.title")).isEqualTo("Tidemark");
         assertThat(browser.evaluate("document.getElementById('login').hidden")).isEqualTo(false);
 
+        // Submitted by anyone who may submit: older pages POSTed pause to this id and took 404 for "operator".
+        String probe = PLAN.replace(PLAN_ID, PROBE_ID).replace("[authdb, apidb]", "[admindb]");
+        Fleet.get(daemon.operations().submit(PlanCompiler.compile(PlanParser.parse(probe, "probe.conf"), config),
+            probe, "test"));
+
         browser.evaluate("document.getElementById('token').value = '" + OPERATOR_TOKEN + "';"
             + " document.getElementById('login').requestSubmit(); true");
         browser.waitFor("the operator role", "document.getElementById('role').textContent === 'operator'",
             Duration.ofSeconds(10));
-        browser.waitFor("the empty list", "document.getElementById('plans').textContent.includes('No plans yet')",
+        browser.waitFor("the probe-named plan with an operator's Pause button", card(PROBE_ID)
+            + " !== null && " + card(PROBE_ID) + ".querySelector('button[data-action=\"pause\"]') !== null",
             Duration.ofSeconds(10));
+        assertThat(fleet.planState(PROBE_ID)).isNotEqualTo("paused");
+        assertThat(fleet.events(PROBE_ID)).noneMatch(e -> "pause".equals(e.get(1)));
 
         CompiledPlan plan = PlanCompiler.compile(PlanParser.parse(PLAN, "status-page.conf"), config);
         Fleet.get(daemon.operations().submit(plan, PLAN, "test"));
@@ -92,7 +103,11 @@ class StatusPageIT {
   }
 
   private static String planCard() {
-    return "document.querySelector('section.plan[data-plan=\"" + PLAN_ID + "\"]')";
+    return card(PLAN_ID);
+  }
+
+  private static String card(String id) {
+    return "document.querySelector('section.plan[data-plan=\"" + id + "\"]')";
   }
 
   private static String row(String database) {

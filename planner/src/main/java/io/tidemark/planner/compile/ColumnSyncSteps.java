@@ -7,6 +7,7 @@ import static io.tidemark.planner.sql.Identifiers.quote;
 import io.tidemark.planner.BackfillSpec;
 import io.tidemark.planner.Phase;
 import io.tidemark.planner.StepAction;
+import io.tidemark.planner.StepTargets;
 import io.tidemark.planner.StepAction.TransactionalDdl;
 import io.tidemark.planner.compile.OperationCompiler.Compiled;
 import io.tidemark.planner.plan.Operation.ChangeType;
@@ -92,8 +93,11 @@ final class ColumnSyncSteps {
     TransactionalDdl dropSync = new TransactionalDdl(List.of(
         DROP_TRIGGER.formatted(quote(syncName), qualifiedTable), DROP_FUNCTION.formatted(function)));
 
+    StepTargets.Name tableName = OperationCompiler.name(schema, table);
     StepTemplate add = OperationCompiler.addColumn(Phase.EXPAND, path, "add-column", schema, table, newColumn,
-        newQ + " " + type);
+        newQ + " " + type)
+        .touching(StepTargets.builder().alteredTable(tableName).alteredColumn(tableName, oldColumn)
+            .addedColumn(tableName, newColumn, type).build());
     StepTemplate sync = StepTemplate.of(Phase.EXPAND, path, "sync-trigger",
             "keep " + newColumn + " and " + oldColumn + " of " + where + " in step on every write (trigger "
                 + syncName + ")",
@@ -101,20 +105,23 @@ final class ColumnSyncSteps {
                 FUNCTION.formatted(function, oldQ, newQ, fwd, insertBack, updateBack),
                 CREATE_TRIGGER.formatted(quote(syncName), qualifiedTable, function))),
             Probes.trigger(schema, table, syncName))
-        .undoneBy("drop trigger and function " + syncName, dropSync, Probes.triggerGone(schema, table, syncName));
+        .undoneBy("drop trigger and function " + syncName, dropSync, Probes.triggerGone(schema, table, syncName))
+        .touching(StepTargets.builder().alteredTable(tableName).build());
     BackfillSpec spec = new BackfillSpec(schema, table, newQ + " = " + backfillValue,
         Optional.of(newQ + " IS DISTINCT FROM " + backfillValue), OptionalLong.empty(), Optional.empty(),
         OptionalInt.empty(), OptionalInt.empty());
     StepTemplate backfill = StepTemplate.of(Phase.EXPAND, path, "backfill",
-        "backfill " + newColumn + " of " + where + " from " + oldColumn, new StepAction.Backfill(spec), null);
+        "backfill " + newColumn + " of " + where + " from " + oldColumn, new StepAction.Backfill(spec), null)
+        .touching(OperationCompiler.backfillTargets(schema, table, List.of(newColumn)));
 
     StepTemplate dropTrigger = StepTemplate.of(Phase.CONTRACT, path, "drop-sync-trigger",
         "drop trigger and function " + syncName, dropSync, Probes.triggerGone(schema, table, syncName))
-        .irreversible();
+        .irreversible().touching(StepTargets.builder().alteredTable(tableName).build());
     StepTemplate dropOld = StepTemplate.of(Phase.CONTRACT, path, "drop-old-column",
         "drop column " + oldColumn + " of " + where + " (replaced by " + newColumn + ")",
         transactional(OperationCompiler.dropColumnSql(schema, table, oldColumn)),
-        Probes.columnGone(schema, table, oldColumn)).irreversible();
+        Probes.columnGone(schema, table, oldColumn)).irreversible()
+        .touching(StepTargets.builder().alteredTable(tableName).build());
     return new Compiled(List.of(add, sync, backfill), List.of(dropTrigger, dropOld));
   }
 }

@@ -1,12 +1,14 @@
 package io.tidemark.planner.compile;
 
 import static io.tidemark.planner.compile.OperationCompiler.columns;
+import static io.tidemark.planner.compile.OperationCompiler.name;
 import static io.tidemark.planner.compile.OperationCompiler.transactional;
 import static io.tidemark.planner.sql.Identifiers.qualified;
 import static io.tidemark.planner.sql.Identifiers.quote;
 
 import io.tidemark.planner.Phase;
 import io.tidemark.planner.Probe;
+import io.tidemark.planner.StepTargets;
 import io.tidemark.planner.StepAction.TransactionalDdl;
 import io.tidemark.planner.StepAction.ValidateConstraint;
 import io.tidemark.planner.plan.Operation.AddCheck;
@@ -50,7 +52,7 @@ final class ConstraintSteps {
   static List<StepTemplate> check(AddCheck c, Phase phase, String path) {
     String violation = "(" + c.expression() + ") IS FALSE"; // a CHECK passes on NULL: only FALSE violates
     return addAndValidate(phase, path, c.schema(), c.table(), c.name(), "check", "CHECK (" + c.expression() + ")",
-        violation, "");
+        violation, "", constraintTargets(c.schema(), c.table(), c.name(), "c").build());
   }
 
   static List<StepTemplate> foreignKey(AddForeignKey f, Phase phase, String path) {
@@ -69,12 +71,16 @@ final class ConstraintSteps {
         + ")";
     String extraKeys = " || ARRAY[" + f.columns().stream().map(OperationCompiler::literal)
         .collect(Collectors.joining(", ")) + "]";
+    StepTargets targets = constraintTargets(f.schema(), f.table(), f.name(), "f")
+        .foreignKey(new StepTargets.ForeignKey(name(f.schema(), f.table()), f.columns(),
+            name(f.references().schema(), f.references().table()), f.references().columns()))
+        .build();
     return addAndValidate(phase, path, f.schema(), f.table(), f.name(), "foreign key", definition, violation,
-        extraKeys);
+        extraKeys, targets);
   }
 
   private static List<StepTemplate> addAndValidate(Phase phase, String path, String schema, String table,
-      String name, String kind, String definition, String violation, String extraKeys) {
+      String name, String kind, String definition, String violation, String extraKeys, StepTargets targets) {
     String qualifiedTable = qualified(schema, table);
     String where = schema + "." + table;
     Probe probe = Probes.constraint(schema, table, name);
@@ -82,10 +88,12 @@ final class ConstraintSteps {
             "add " + kind + " " + name + " on " + where + " NOT VALID",
             transactional(ADD_CONSTRAINT.formatted(qualifiedTable, quote(name), definition + " NOT VALID")), probe)
         .undoneBy("drop constraint " + name + " of " + where, transactional(dropConstraint(schema, table, name)),
-            Probes.constraintGone(schema, table, name));
+            Probes.constraintGone(schema, table, name))
+        .touching(targets);
     StepTemplate validate = StepTemplate.of(phase, path, "validate-constraint",
         "validate " + kind + " " + name + " on " + where,
-        validate(schema, table, name, violation, extraKeys), probe);
+        validate(schema, table, name, violation, extraKeys), probe)
+        .touching(StepTargets.builder().alteredTable(name(schema, table)).build());
     return List.of(add, validate);
   }
 
@@ -95,7 +103,9 @@ final class ConstraintSteps {
         + qualified(u.schema(), u.table()) + " USING btree (" + columns(u.columns()) + ")";
     StepTemplate index = OperationCompiler.createIndexStep(phase, path, "create-index",
         "create unique index " + u.index() + " on " + where, sql, u.schema(), u.index(),
-        Probes.uniqueIndex(u.schema(), u.table(), u.index(), u.name()));
+        Probes.uniqueIndex(u.schema(), u.table(), u.index(), u.name()))
+        .touching(StepTargets.builder().createdIndex(new StepTargets.NewIndex(name(u.schema(), u.index()),
+            name(u.schema(), u.table()), true, u.columns())).build());
     StepTemplate attach = StepTemplate.of(phase, path, "add-constraint",
             "add unique constraint " + u.name() + " on " + where + " using index " + u.index(),
             transactional(ADD_CONSTRAINT.formatted(qualified(u.schema(), u.table()), quote(u.name()),
@@ -103,7 +113,8 @@ final class ConstraintSteps {
             Probes.constraint(u.schema(), u.table(), u.name()))
         .undoneBy("drop constraint " + u.name() + " of " + where + " (and its index)",
             transactional(dropConstraint(u.schema(), u.table(), u.name())),
-            Probes.constraintGone(u.schema(), u.table(), u.name()));
+            Probes.constraintGone(u.schema(), u.table(), u.name()))
+        .touching(constraintTargets(u.schema(), u.table(), u.name(), "u").build());
     return List.of(index, attach);
   }
 
@@ -123,10 +134,13 @@ final class ConstraintSteps {
                 "CHECK (" + quote(n.column()) + " IS NOT NULL) NOT VALID")), checkProbe)
         .undoneBy("drop constraint " + check + " of " + where,
             transactional(dropConstraint(n.schema(), n.table(), check)),
-            Probes.constraintGone(n.schema(), n.table(), check));
+            Probes.constraintGone(n.schema(), n.table(), check))
+        .touching(constraintTargets(n.schema(), n.table(), check, "c").alteredColumn(name(n.schema(), n.table()),
+            n.column()).build());
     StepTemplate validate = StepTemplate.of(phase, path, "validate-not-null-check",
         "validate check " + check + " on " + where,
-        validate(n.schema(), n.table(), check, quote(n.column()) + " IS NULL", ""), checkProbe);
+        validate(n.schema(), n.table(), check, quote(n.column()) + " IS NULL", ""), checkProbe)
+        .touching(StepTargets.builder().alteredTable(name(n.schema(), n.table())).build());
     StepTemplate setNotNull = StepTemplate.of(phase, path, "set-not-null",
             "set " + n.column() + " of " + where + " NOT NULL and drop check " + check,
             new TransactionalDdl(List.of(SET_NOT_NULL.formatted(table, quote(n.column())),
@@ -134,8 +148,16 @@ final class ConstraintSteps {
             Probes.notNullDone(n.schema(), n.table(), n.column(), check))
         .undoneBy("drop NOT NULL of " + n.column() + " of " + where,
             transactional(DROP_NOT_NULL.formatted(table, quote(n.column()))),
-            Probes.columnNullable(n.schema(), n.table(), n.column()));
+            Probes.columnNullable(n.schema(), n.table(), n.column()))
+        .touching(StepTargets.builder().alteredTable(name(n.schema(), n.table()))
+            .alteredColumn(name(n.schema(), n.table()), n.column()).build());
     return List.of(add, validate, setNotNull);
+  }
+
+  /** An added constraint alters its table. */
+  private static StepTargets.Builder constraintTargets(String schema, String table, String constraint, String kind) {
+    return StepTargets.builder().alteredTable(name(schema, table)).addedConstraint(name(schema, table), constraint,
+        kind);
   }
 
   private static ValidateConstraint validate(String schema, String table, String name, String violation,

@@ -6,6 +6,8 @@ import static io.tidemark.planner.sql.Identifiers.quote;
 import io.tidemark.planner.BackfillSpec;
 import io.tidemark.planner.Phase;
 import io.tidemark.planner.StepAction;
+import io.tidemark.planner.StepTargets;
+import io.tidemark.planner.lint.SqlTargets;
 import io.tidemark.planner.StepAction.NonTransactionalDdl;
 import io.tidemark.planner.StepAction.TransactionalDdl;
 import io.tidemark.planner.plan.Operation;
@@ -26,7 +28,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Compiles one operation into its steps (SPEC §4 table). Tables, columns, indexes, enums, drops, backfills and
+ * Compiles one operation into its steps (the table in docs/plan-reference.md). Tables, columns, indexes, enums, drops, backfills and
  * raw SQL live here; constraints in {@link ConstraintSteps}, rename and type change in {@link ColumnSyncSteps}.
  */
 final class OperationCompiler {
@@ -102,14 +104,24 @@ final class OperationCompiler {
     String table = qualified(t.schema(), t.table());
     return StepTemplate.of(phase, path, "create-table", "create table " + t.schema() + "." + t.table(),
             transactional(CREATE_TABLE.formatted(table, String.join(", ", parts))), Probes.table(t.schema(), t.table()))
+        .touching(createdTable(t))
         .undoneBy("drop table " + t.schema() + "." + t.table(), transactional(DROP_TABLE.formatted(table)),
             Probes.tableGone(t.schema(), t.table()));
+  }
+
+  private static StepTargets createdTable(CreateTable t) {
+    StepTargets.Name table = name(t.schema(), t.table());
+    StepTargets.Builder targets = StepTargets.builder().createdTable(table);
+    t.columns().forEach(c -> targets.addedColumn(table, c.name(), c.type()));
+    return targets.build();
   }
 
   private static StepTemplate addColumn(AddColumn a, Phase phase, String path) {
     String definition = quote(a.column()) + " " + a.type() + a.defaultValue().map(d -> " DEFAULT " + d).orElse("")
         + (a.nullable() ? "" : " NOT NULL");
-    return addColumn(phase, path, "add-column", a.schema(), a.table(), a.column(), definition);
+    return addColumn(phase, path, "add-column", a.schema(), a.table(), a.column(), definition)
+        .touching(StepTargets.builder().alteredTable(name(a.schema(), a.table()))
+            .addedColumn(name(a.schema(), a.table()), a.column(), a.type()).build());
   }
 
   /** {@code ADD COLUMN IF NOT EXISTS}, undone by dropping the column; shared with rename and change_type. */
@@ -135,7 +147,9 @@ final class OperationCompiler {
         i.using(), elements, i.where().map(w -> " WHERE " + w).orElse(""));
     return createIndexStep(phase, path, "create-index",
         "create " + (i.unique() ? "unique " : "") + "index " + i.name() + " on " + i.schema() + "." + i.table(),
-        sql, i.schema(), i.name(), Probes.index(i.schema(), i.name()));
+        sql, i.schema(), i.name(), Probes.index(i.schema(), i.name()))
+        .touching(StepTargets.builder().createdIndex(new StepTargets.NewIndex(name(i.schema(), i.name()),
+            name(i.schema(), i.table()), i.unique(), i.columns())).build());
   }
 
   /** A concurrent index build: an INVALID leftover is dropped concurrently first; undone by dropping it. */
@@ -154,7 +168,8 @@ final class OperationCompiler {
   private static StepTemplate dropIndex(DropIndex d, Phase phase, String path) {
     return StepTemplate.of(phase, path, "drop-index", "drop index " + d.schema() + "." + d.name(),
         new NonTransactionalDdl(dropIndexSql(d.schema(), d.name()), Optional.empty()),
-        Probes.indexGone(d.schema(), d.name())).irreversible();
+        Probes.indexGone(d.schema(), d.name())).irreversible()
+        .touching(StepTargets.builder().build());
   }
 
   /**
@@ -168,7 +183,8 @@ final class OperationCompiler {
     String sql = ADD_ENUM_VALUE.formatted(qualified(e.schema(), e.type()), literal(e.value()), position);
     return StepTemplate.of(phase, path, "add-enum-value",
         "add value " + literal(e.value()) + " to enum " + e.schema() + "." + e.type(), transactional(sql),
-        Probes.enumValue(e.schema(), e.type(), e.value())).irreversible();
+        Probes.enumValue(e.schema(), e.type(), e.value())).irreversible()
+        .touching(StepTargets.builder().alteredType(name(e.schema(), e.type())).build());
   }
 
   /**
@@ -182,22 +198,32 @@ final class OperationCompiler {
         b.targetBatchDuration(), b.minBatchRows(), b.maxBatchRows());
     String columns = b.set().stream().map(Operation.Assignment::column).collect(Collectors.joining(", "));
     StepTemplate step = StepTemplate.of(phase, path, "backfill",
-        "backfill " + columns + " of " + b.schema() + "." + b.table(), new StepAction.Backfill(spec), null);
+        "backfill " + columns + " of " + b.schema() + "." + b.table(), new StepAction.Backfill(spec), null)
+        .touching(backfillTargets(b.schema(), b.table(), b.set().stream().map(Operation.Assignment::column).toList()));
     boolean intoNewColumns = b.set().stream()
         .allMatch(a -> columnsAddedByPlan.contains(b.schema() + "." + b.table() + "." + a.column()));
     return intoNewColumns ? step : step.irreversible();
   }
 
+  /** A backfill walks its table by key and writes the columns it sets. */
+  static StepTargets backfillTargets(String schema, String table, List<String> columns) {
+    StepTargets.Builder targets = StepTargets.builder().backfill(name(schema, table));
+    columns.forEach(c -> targets.alteredColumn(name(schema, table), c));
+    return targets.build();
+  }
+
   private static StepTemplate dropColumn(DropColumn d, Phase phase, String path) {
     return StepTemplate.of(phase, path, "drop-column", "drop column " + d.column() + " of " + d.schema() + "."
             + d.table(), transactional(dropColumnSql(d.schema(), d.table(), d.column())),
-        Probes.columnGone(d.schema(), d.table(), d.column())).irreversible();
+        Probes.columnGone(d.schema(), d.table(), d.column())).irreversible()
+        .touching(StepTargets.builder().alteredTable(name(d.schema(), d.table())).build());
   }
 
   private static StepTemplate dropTable(DropTable d, Phase phase, String path) {
     return StepTemplate.of(phase, path, "drop-table", "drop table " + d.schema() + "." + d.table(),
         transactional(DROP_TABLE.formatted(qualified(d.schema(), d.table()))),
-        Probes.tableGone(d.schema(), d.table())).irreversible();
+        Probes.tableGone(d.schema(), d.table())).irreversible()
+        .touching(StepTargets.builder().build());
   }
 
   /**
@@ -209,12 +235,13 @@ final class OperationCompiler {
     List<StepTemplate> steps = new ArrayList<>();
     if (s.transactional()) {
       steps.add(StepTemplate.of(phase, path, "sql", "raw SQL (" + count(s.statements()) + ")",
-          new TransactionalDdl(s.statements()), null));
+          new TransactionalDdl(s.statements()), null).touching(SqlTargets.of(s.statements())));
     } else {
       for (int i = 0; i < s.statements().size(); i++) {
         steps.add(StepTemplate.of(phase, path, "sql-" + (i + 1),
             "raw SQL, statement " + (i + 1) + " of " + s.statements().size() + ", outside a transaction",
-            new NonTransactionalDdl(s.statements().get(i), Optional.empty()), null));
+            new NonTransactionalDdl(s.statements().get(i), Optional.empty()), null)
+            .touching(SqlTargets.of(List.of(s.statements().get(i)))));
       }
     }
     List<StepTemplate> result = new ArrayList<>();
@@ -235,6 +262,10 @@ final class OperationCompiler {
 
   private static String count(List<String> statements) {
     return statements.size() == 1 ? "1 statement" : statements.size() + " statements";
+  }
+
+  static StepTargets.Name name(String schema, String name) {
+    return new StepTargets.Name(schema, name);
   }
 
   static TransactionalDdl transactional(String sql) {

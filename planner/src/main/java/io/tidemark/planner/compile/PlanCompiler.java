@@ -10,12 +10,14 @@ import io.tidemark.planner.plan.Operation;
 import io.tidemark.planner.plan.Plan;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Compiles a validated {@link Plan} into the steps every database runs, in order (SPEC §4). Pure and
+ * Compiles a validated {@link Plan} into the steps every database runs, in order (docs/plan-reference.md). Pure and
  * thread-safe; the same plan and configuration always give the same steps, ids and hash.
  *
  * <p>Order within a database: expand runs the expand operations in plan order; migrate the migrate
@@ -87,6 +89,7 @@ public final class PlanCompiler {
     OperationCompiler compiler = new OperationCompiler(columnsAddedByPlan(plan));
     List<StepTemplate> templates = new ArrayList<>();
     List<StepTemplate> contractFromExpand = new ArrayList<>();
+    Map<StepTemplate, List<String>> calledFunctions = new IdentityHashMap<>();
     for (Phase phase : Phase.values()) {
       if (phase == Phase.CONTRACT) {
         templates.addAll(contractFromExpand);
@@ -96,6 +99,9 @@ public final class PlanCompiler {
         OperationCompiler.Compiled compiled = compiler.compile(ops.get(i), phase, phase.planKey() + "[" + i + "]");
         templates.addAll(compiled.steps());
         contractFromExpand.addAll(compiled.contractSteps());
+        List<String> functions = CalledFunctions.of(ops.get(i));
+        compiled.steps().forEach(t -> calledFunctions.put(t, functions));
+        compiled.contractSteps().forEach(t -> calledFunctions.put(t, functions));
       }
     }
     List<CompiledStep> steps = new ArrayList<>();
@@ -103,7 +109,8 @@ public final class PlanCompiler {
       for (Phase phase : Phase.values()) {
         List<StepTemplate> inPhase = templates.stream().filter(t -> t.phase() == phase).toList();
         for (int position = 0; position < inPhase.size(); position++) {
-          steps.add(inPhase.get(position).on(database, position));
+          StepTemplate template = inPhase.get(position);
+          steps.add(template.on(database, position).calling(calledFunctions.get(template)));
         }
       }
     }

@@ -5,6 +5,7 @@ import io.tidemark.planner.Phase;
 import io.tidemark.planner.Probe;
 import io.tidemark.planner.Reversibility;
 import io.tidemark.planner.StepAction;
+import io.tidemark.planner.StepTargets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,23 +23,27 @@ record StepTemplate(
     Optional<Probe> probe,
     Reversibility reversibility,
     List<StepTemplate> inverse,
-    Optional<String> unsafeReason) {
+    Optional<String> unsafeReason,
+    StepTargets targets) {
 
   StepTemplate {
     inverse = List.copyOf(inverse);
   }
 
-  /** A step with nothing to undo; chain {@link #undoneBy}, {@link #irreversible} or {@link #unsafe}. */
+  /**
+   * A step with nothing to undo, touching nothing known yet; chain {@link #touching}, {@link #undoneBy},
+   * {@link #irreversible} or {@link #unsafe}.
+   */
   static StepTemplate of(Phase phase, String sourcePath, String name, String description, StepAction action,
       Probe probe) {
     return new StepTemplate(phase, sourcePath + "/" + name, sourcePath, description, action,
-        Optional.ofNullable(probe), Reversibility.NOTHING_TO_UNDO, List.of(), Optional.empty());
+        Optional.ofNullable(probe), Reversibility.NOTHING_TO_UNDO, List.of(), Optional.empty(), StepTargets.UNKNOWN);
   }
 
   /** Reversible by one inverse step, id {@code <id>/undo}. */
   StepTemplate undoneBy(String undoDescription, StepAction undo, Probe undoProbe) {
     StepTemplate inverseStep = new StepTemplate(phase, id + "/undo", sourcePath, undoDescription, undo,
-        Optional.ofNullable(undoProbe), Reversibility.NOTHING_TO_UNDO, List.of(), unsafeReason);
+        Optional.ofNullable(undoProbe), Reversibility.NOTHING_TO_UNDO, List.of(), unsafeReason, StepTargets.UNKNOWN);
     return withInverse(List.of(inverseStep));
   }
 
@@ -50,24 +55,30 @@ record StepTemplate(
     List<StepTemplate> steps = new ArrayList<>();
     for (int i = 0; i < undo.size(); i++) {
       steps.add(new StepTemplate(phase, id + "/undo-" + (i + 1), sourcePath, undoDescription, undo.get(i),
-          Optional.empty(), Reversibility.NOTHING_TO_UNDO, List.of(), unsafeReason));
+          Optional.empty(), Reversibility.NOTHING_TO_UNDO, List.of(), unsafeReason, StepTargets.UNKNOWN));
     }
     return withInverse(steps);
   }
 
   StepTemplate irreversible() {
     return new StepTemplate(phase, id, sourcePath, description, action, probe, Reversibility.IRREVERSIBLE,
-        List.of(), unsafeReason);
+        List.of(), unsafeReason, targets);
   }
 
   StepTemplate unsafe(Optional<String> reason) {
     return new StepTemplate(phase, id, sourcePath, description, action, probe, reversibility,
-        inverse.stream().map(s -> s.unsafe(reason)).toList(), reason);
+        inverse.stream().map(s -> s.unsafe(reason)).toList(), reason, targets);
   }
 
   private StepTemplate withInverse(List<StepTemplate> steps) {
     return new StepTemplate(phase, id, sourcePath, description, action, probe, Reversibility.REVERSIBLE, steps,
-        unsafeReason);
+        unsafeReason, targets);
+  }
+
+  /** The same step, touching {@code touched} (see {@link StepTargets}); inverse steps keep theirs. */
+  StepTemplate touching(StepTargets touched) {
+    return new StepTemplate(phase, id, sourcePath, description, action, probe, reversibility, inverse,
+        unsafeReason, touched);
   }
 
   /** The step on one database; inverse steps are numbered 0.. in the order they run. */
@@ -77,6 +88,6 @@ record StepTemplate(
       undo.add(inverse.get(i).on(database, i));
     }
     return new CompiledStep(database, phase, position, id, sourcePath, description, action, probe, reversibility,
-        undo, unsafeReason);
+        undo, unsafeReason, targets);
   }
 }

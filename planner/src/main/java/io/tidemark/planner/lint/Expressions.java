@@ -83,7 +83,112 @@ public final class Expressions {
       // settings and session (STABLE)
       "current_setting", "current_database", "current_schema", "inet_client_addr", "pg_backend_pid");
 
+  /**
+   * Functions an expression may never call, by name in any schema ({@code ext.dblink} too), because they act
+   * outside the row being changed: they signal or reconfigure the server, read or write its files and large
+   * objects, reach the network, sleep or take advisory locks, change settings or sequences, or run query
+   * text of their own (which would get around every check here). docs/plan-reference.md lists them.
+   */
+  private static final Set<String> FORBIDDEN = Set.of(
+      "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf", "pg_rotate_logfile", "pg_promote",
+      "pg_switch_wal", "pg_create_restore_point", "pg_log_backend_memory_contexts", "pg_export_snapshot",
+      "pg_import_system_collations", "pg_notify", "pg_stat_file", "pg_current_logfile", "pg_logdir_ls",
+      "set_config", "setval", "loread", "lowrite", "ts_stat", "ts_rewrite", "http");
+
+  /** Name prefixes of {@link #FORBIDDEN} families: {@code lo_import}, {@code pg_read_binary_file}, ... */
+  private static final List<String> FORBIDDEN_PREFIXES = List.of(
+      "pg_terminate_", "pg_cancel_", "pg_reload_", "pg_rotate_", "pg_read_", "pg_ls_", "pg_file_", "lo_",
+      "dblink", "pg_sleep", "pg_advisory_", "pg_try_advisory_", "pg_stat_reset", "pg_stat_statements_reset",
+      "pg_replication_", "pg_logical_", "pg_create_", "pg_drop_replication_slot", "pg_copy_",
+      "pg_wal_replay_", "pg_backup_", "pg_start_backup", "pg_stop_backup", "query_to_xml", "table_to_xml",
+      "cursor_to_xml", "schema_to_xml", "database_to_xml", "http_");
+
+  /**
+   * Words that end an expression in the statement around it when they stand outside parentheses:
+   * {@code x = 'x' FROM other} turns {@code UPDATE t SET ...} into a join, {@code true RETURNING ...} or
+   * {@code true ORDER BY ...} add clauses. Inside parentheses they are part of the expression
+   * ({@code extract(year FROM d)}, {@code string_agg(x ORDER BY y)}). {@code ORDER} and {@code GROUP} count
+   * only before {@code BY} ({@code WITHIN GROUP (...)} is fine), {@code FROM} not after {@code DISTINCT}
+   * ({@code a IS DISTINCT FROM b}).
+   */
+  private static final Set<String> CLAUSE_KEYWORDS = Set.of(
+      "FROM", "WHERE", "RETURNING", "HAVING", "LIMIT", "OFFSET", "FETCH", "WINDOW", "UNION", "INTERSECT",
+      "EXCEPT", "INTO", "JOIN", "FOR", "ON", "USING");
+
+  /** Words that start a sub-query wherever they stand: {@code (SELECT ...)}, {@code (VALUES ...)}, {@code (TABLE t)}. */
+  private static final Set<String> SUBQUERY_KEYWORDS = Set.of("SELECT", "VALUES", "TABLE");
+
   private Expressions() {}
+
+  /**
+   * Every function {@code expr} calls, in order of first call, without repeats, named as in
+   * {@link #possiblyVolatileCalls(String)} ({@code lower}, {@code app.make_code}); on text that does not lex,
+   * the calls before the error.
+   */
+  public static List<String> calledFunctions(String expr) {
+    if (expr == null) {
+      return List.of();
+    }
+    List<SqlToken> tokens = significant(expr);
+    Set<String> calls = new LinkedHashSet<>();
+    for (int i = 0; i + 1 < tokens.size(); i++) {
+      if (tokens.get(i + 1).isPunctuation("(")) {
+        calledName(tokens, i).ifPresent(calls::add);
+      }
+    }
+    return List.copyOf(calls);
+  }
+
+  /**
+   * Whether {@code function} ({@code pg_sleep}, {@code ext.dblink_exec}) is on the deny list; the schema does
+   * not matter, so an extension installed in any schema is covered.
+   */
+  public static boolean isForbidden(String function) {
+    String name = function.substring(function.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
+    return FORBIDDEN.contains(name) || FORBIDDEN_PREFIXES.stream().anyMatch(name::startsWith);
+  }
+
+  /** The deny-listed functions {@code expr} calls: {@code pg_read_file}, {@code public.dblink}. */
+  public static List<String> forbiddenCalls(String expr) {
+    return calledFunctions(expr).stream().filter(Expressions::isForbidden).toList();
+  }
+
+  /**
+   * Where {@code expr} holds a sub-query ({@code SELECT}, {@code VALUES} or {@code TABLE} anywhere): one
+   * entry per keyword, for people. A sub-query reads rows other than the one being changed, and can carry
+   * them into an error message ({@code (SELECT string_agg(email, ','))::int}).
+   */
+  public static List<String> subqueryProblems(String expr) {
+    if (expr == null) {
+      return List.of();
+    }
+    List<String> problems = new ArrayList<>();
+    for (SqlToken token : significant(expr)) {
+      if (token.kind() == Kind.WORD && SUBQUERY_KEYWORDS.contains(token.upper())) {
+        problems.add("has a sub-query (" + token.upper() + " at offset " + token.start() + "): an expression may "
+            + "only use the row it is evaluated on; use a raw sql step, which an operator approves");
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * {@code status = 'x'} → {@code [status, " 'x'"]}: a column name (plain, folded to lower case, or quoted),
+   * then the operator {@code =} (not {@code =>} or {@code ==}), then the rest as written, which must not be
+   * blank. Empty when {@code text} is not of that form. The rest is checked as an expression by the caller.
+   */
+  public static Optional<List<String>> assignment(String text) {
+    List<SqlToken> tokens = significant(text);
+    if (tokens.size() < 3 || !tokens.get(0).isName() || tokens.get(1).kind() != Kind.OPERATOR
+        || !tokens.get(1).text().equals("=")) {
+      return Optional.empty();
+    }
+    return Optional.of(List.of(tokens.get(0).name(), text.substring(tokens.get(1).end())));
+  }
+
+  private static List<SqlToken> significant(String expr) {
+    return SqlTokenizer.lex(expr).tokens().stream().filter(t -> !t.isTrivia()).toList();
+  }
 
   /**
    * Everything that keeps {@code expr} from being exactly one SQL expression, or an empty list when it is
@@ -112,6 +217,7 @@ public final class Expressions {
     }
     problems.addAll(statementProblems(significant));
     problems.addAll(bracketProblems(significant, lexed.error().isEmpty()));
+    problems.addAll(clauseProblems(significant));
     return List.copyOf(problems);
   }
 
@@ -126,8 +232,7 @@ public final class Expressions {
     if (expr == null) {
       return List.of();
     }
-    List<SqlToken> significant = SqlTokenizer.lex(expr).tokens().stream().filter(t -> !t.isTrivia()).toList();
-    return possiblyVolatileCalls(significant);
+    return possiblyVolatileCalls(significant(expr));
   }
 
   /** {@link #possiblyVolatileCalls(String)} over the significant tokens of an expression. */
@@ -180,6 +285,36 @@ public final class Expressions {
       statementStart = token.isPunctuation(";");
     }
     return problems;
+  }
+
+  /** {@link #CLAUSE_KEYWORDS} outside parentheses and brackets. */
+  private static List<String> clauseProblems(List<SqlToken> tokens) {
+    List<String> problems = new ArrayList<>();
+    int depth = 0;
+    for (int i = 0; i < tokens.size(); i++) {
+      SqlToken token = tokens.get(i);
+      if (token.isPunctuation("(") || token.isPunctuation("[")) {
+        depth++;
+      } else if (token.isPunctuation(")") || token.isPunctuation("]")) {
+        depth--;
+      } else if (depth == 0 && token.kind() == Kind.WORD && endsExpression(tokens, i)) {
+        problems.add("has the clause keyword " + token.upper() + " at offset " + token.start() + " outside"
+            + " parentheses: it would add a clause to the statement Tidemark builds around the expression");
+      }
+    }
+    return problems;
+  }
+
+  private static boolean endsExpression(List<SqlToken> tokens, int i) {
+    String word = tokens.get(i).upper();
+    SqlToken next = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
+    if (word.equals("ORDER") || word.equals("GROUP")) {
+      return next != null && next.isWord("BY");
+    }
+    if (word.equals("FROM") && i > 0 && tokens.get(i - 1).isWord("DISTINCT")) {
+      return false;
+    }
+    return CLAUSE_KEYWORDS.contains(word);
   }
 
   /**

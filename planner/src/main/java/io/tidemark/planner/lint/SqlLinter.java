@@ -1,14 +1,19 @@
 package io.tidemark.planner.lint;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
- * Lints the text of a raw {@code sql} step (SPEC §5): every statement that would hold a lock applications
- * queue behind, rewrite or scan a large table under such a lock, change rows in one unbatched transaction, or
- * rename something applications still use, is reported with its {@link LintRule} and the safe form to use.
+ * Lints the text of a raw {@code sql} step (docs/plan-reference.md, "Lint rules"): every statement that would
+ * hold a lock applications queue behind, rewrite or scan a large table under such a lock, change rows in one
+ * unbatched transaction, rename or drop something applications still use, do what its operation may not do in
+ * the step's phase, or cannot run in the step's transaction, is reported with its {@link LintRule} and the safe
+ * form to use. Style preferences come back as {@link LintRule.Severity#WARNING} findings.
+ *
+ * <p>Statements are linted in sequence ({@link LintSequence}): a {@code SET NOT NULL} after a validated
+ * {@code CHECK (col IS NOT NULL)} of the same step is accepted, a {@code VALIDATE} after an {@code ADD ...
+ * NOT VALID} of the same transactional step is not, and a table rename followed by a view under the old name
+ * in the same transaction is accepted.
  *
  * <p>Works on {@link SqlTokenizer} tokens, so keywords are matched in any case and across comments
  * ({@code create /* x *}{@code / INDEX}), and nothing inside a string literal, quoted identifier, comment or
@@ -30,15 +35,25 @@ public final class SqlLinter {
 
   /** Every finding for {@code sql}, in statement order; empty when the text is safe. */
   public static List<LintFinding> lint(String sql, LintContext context) {
+    return lint(sql, context, new LintMemory());
+  }
+
+  /**
+   * Like {@link #lint(String, LintContext)}, in a plan whose earlier {@code sql} steps left {@code memory}
+   * (which this text's statements then add to).
+   */
+  public static List<LintFinding> lint(String sql, LintContext context, LintMemory memory) {
     SqlTokenizer.Lexed lexed = SqlTokenizer.lex(sql);
     List<SqlStatement> statements = SqlStatements.split(sql, lexed.tokens());
     boolean lastIsCut = lexed.error().isPresent() && !statements.isEmpty()
         && !semicolonAfter(lexed.tokens(), statements.get(statements.size() - 1).end());
     List<SqlStatement> complete = lastIsCut ? statements.subList(0, statements.size() - 1) : statements;
-    Set<String> createdTables = new HashSet<>(context.tablesCreatedInPlan());
+    LintSequence sequence = new LintSequence(context.tablesCreatedInPlan(), context.transactional(), memory);
     List<LintFinding> findings = new ArrayList<>();
     for (SqlStatement statement : complete) {
-      findings.addAll(StatementLinter.lint(statement, context.phase(), createdTables));
+      StatementLinter.Result result = StatementLinter.lint(statement, context, sequence);
+      findings.removeAll(result.cleared());
+      findings.addAll(result.findings());
     }
     lexed.error().ifPresent(error -> findings.add(lexError(sql, error, complete.size(), lastIsCut
         ? statements.get(statements.size() - 1).start() : error.offset())));

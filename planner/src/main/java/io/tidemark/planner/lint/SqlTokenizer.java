@@ -9,7 +9,9 @@ import java.util.Optional;
  * Cuts PostgreSQL text into {@link SqlToken}s the way the server's own lexer ({@code scan.l}) does, with
  * {@code standard_conforming_strings = on} (the default since 9.1): a backslash is an escape only in
  * {@code E'...'}. What a text means depends on this: in {@code SELECT 'a;b' -- ;} only the last {@code ;}
- * is real, and it is inside a comment.
+ * is real, and it is inside a comment. Tidemark makes that assumption true on its own sessions: each one
+ * starts with {@code standard_conforming_strings = on} and refuses to run SQL text when the server reports
+ * otherwise ({@code io.tidemark.pg.PgConnections}; docs/architecture.md, "Tidemark's own sessions").
  *
  * <p>Rules worth knowing, each as PostgreSQL has them:
  * <ul>

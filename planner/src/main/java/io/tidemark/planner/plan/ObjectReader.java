@@ -69,7 +69,13 @@ final class ObjectReader {
     return value == null || value.valueType() == ConfigValueType.NULL ? Optional.empty() : Optional.of(value);
   }
 
+  /** The string at {@code key}, at most {@link PlanLimits#MAX_STRING_CHARS} long. */
   Optional<String> optionalString(String key) {
+    return optionalString(key, PlanLimits.MAX_STRING_CHARS);
+  }
+
+  /** The string at {@code key}; longer than {@code maxChars} is reported ({@code too-long}) and read as empty. */
+  Optional<String> optionalString(String key, int maxChars) {
     Optional<ConfigValue> value = value(key);
     if (value.isEmpty()) {
       return Optional.empty();
@@ -79,11 +85,20 @@ final class ObjectReader {
       problem(key, "wrong-type", "must be a string, not " + describe(type));
       return Optional.empty();
     }
-    return Optional.of(String.valueOf(value.get().unwrapped()));
+    String text = String.valueOf(value.get().unwrapped());
+    if (text.length() > maxChars) {
+      problems.add(PlanIntake.tooLong(path(key), text.length(), maxChars));
+      return Optional.empty();
+    }
+    return Optional.of(text);
   }
 
   String requiredString(String key) {
-    Optional<String> value = optionalString(key);
+    return requiredString(key, PlanLimits.MAX_STRING_CHARS);
+  }
+
+  String requiredString(String key, int maxChars) {
+    Optional<String> value = optionalString(key, maxChars);
     if (value.isEmpty() && !has(key)) {
       problem(key, "required", "is required");
     } else if (value.isPresent() && value.get().isBlank()) {
@@ -144,6 +159,28 @@ final class ObjectReader {
       names.add(name);
     }
     return List.copyOf(names);
+  }
+
+  /**
+   * The strings of the list at {@code key}, or empty when absent. An item that is not a string is reported at
+   * {@code key[i]} and comes back as null, so the indexes of the others stay those of the plan.
+   */
+  List<String> stringList(String key) {
+    Optional<ConfigList> found = list(key, false, "a list of strings");
+    List<String> strings = new ArrayList<>();
+    if (found.isEmpty()) {
+      return strings;
+    }
+    for (int i = 0; i < found.get().size(); i++) {
+      ConfigValue item = found.get().get(i);
+      if (item.valueType() != ConfigValueType.STRING) {
+        problem(key + "[" + i + "]", "wrong-type", "must be a string, not " + describe(item.valueType()));
+        strings.add(null);
+        continue;
+      }
+      strings.add((String) item.unwrapped());
+    }
+    return strings;
   }
 
   boolean bool(String key, boolean defaultValue) {

@@ -11,7 +11,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * One operation of a plan, as written (SPEC §4), already validated: identifiers match
+ * One operation of a plan, as written (docs/plan-reference.md), already validated: identifiers match
  * {@link io.tidemark.planner.sql.Identifiers#VALID}, expressions hold exactly one SQL expression. Each record
  * names its plan-file spelling in {@link #op()}. {@code schema} is {@code public} unless the plan says
  * otherwise.

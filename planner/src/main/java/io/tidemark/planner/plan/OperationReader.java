@@ -4,7 +4,8 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.tidemark.planner.Phase;
-import io.tidemark.planner.lint.LintFinding;
+import io.tidemark.planner.lint.LintContext;
+import io.tidemark.planner.lint.LintMemory;
 import io.tidemark.planner.lint.SqlLexException;
 import io.tidemark.planner.plan.Operation.AddCheck;
 import io.tidemark.planner.plan.Operation.AddColumn;
@@ -31,33 +32,35 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads one operation object into its {@link Operation} record, reporting every problem on the reader. */
 final class OperationReader {
   /**
-   * A type as PostgreSQL spells it, spliced unquoted: words separated by single spaces, each optionally with a
-   * modifier, an optional schema on the first, array brackets at the end. {@code bigint},
-   * {@code numeric(12, 2)}, {@code timestamp(3) with time zone}, {@code public.mood}, {@code text[]}.
+   * A type as PostgreSQL spells it, spliced as written: words separated by single spaces, each optionally with
+   * a modifier, an optional schema on the first, array brackets at the end. The first word and its schema may
+   * be quoted identifiers (no control characters; {@code ""} for a quote). {@code bigint},
+   * {@code numeric(12, 2)}, {@code timestamp(3) with time zone}, {@code public.mood}, {@code "OrderState"},
+   * {@code text[]}.
    */
+  private static final String TYPE_NAME = "(?:[A-Za-z_][A-Za-z0-9_]*|\"(?:[^\"\\x00-\\x1f]|\"\")+\")";
   private static final Pattern TYPE = Pattern.compile(
-      "[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?(\\s*\\(\\s*\\d+\\s*(,\\s*\\d+\\s*)?\\))?"
+      TYPE_NAME + "(\\." + TYPE_NAME + ")?(\\s*\\(\\s*\\d+\\s*(,\\s*\\d+\\s*)?\\))?"
           + "( [A-Za-z_][A-Za-z0-9_]*(\\s*\\(\\s*\\d+\\s*(,\\s*\\d+\\s*)?\\))?)*(\\[\\d*\\])*");
-  /** {@code status = <expression>}: the string form of a single {@code set} assignment. */
-  private static final Pattern ASSIGNMENT = Pattern.compile("\\s*\"?([A-Za-z_][A-Za-z0-9_$]*)\"?\\s*=(?![=>])(.*)",
-      Pattern.DOTALL);
   private static final Set<String> INDEX_METHODS = Set.of("btree", "hash", "gist", "spgist", "gin", "brin");
 
   private final Phase phase;
   private final Set<String> tablesCreatedInPlan;
+  private final LintPolicy lintPolicy;
 
-  OperationReader(Phase phase, Set<String> tablesCreatedInPlan) {
+  OperationReader(Phase phase, Set<String> tablesCreatedInPlan, LintPolicy lintPolicy) {
     this.phase = phase;
     this.tablesCreatedInPlan = tablesCreatedInPlan;
+    this.lintPolicy = lintPolicy;
   }
 
   /** The operation, or empty when {@code op} is missing or unknown (then the other keys are not checked). */
@@ -269,20 +272,60 @@ final class OperationReader {
   }
 
   private Sql sql(ObjectReader r) {
-    String statementsText = r.requiredString("statements");
+    List<String> statements = statements(r, "statements", true);
     boolean transactional = r.bool("transactional", true);
     Optional<String> unsafe = r.optionalString("unsafe");
     if (unsafe.isPresent() && unsafe.get().isBlank()) {
       r.problem("unsafe", "must-not-be-empty", "give the reason the statements are safe anyway");
     }
-    Optional<String> downText = r.optionalString("down");
-    List<String> statements = statementsText.isBlank() ? List.of() : split(r, "statements", statementsText);
-    List<String> down = downText.map(d -> split(r, "down", d)).orElse(List.of());
-    if (unsafe.isEmpty() && !r.hasProblemsAt("statements") && !r.hasProblemsAt("down")) {
-      lint(r, "statements", statementsText, phase);
-      downText.ifPresent(d -> lint(r, "down", d, phase));
+    List<String> down = r.has("down") ? statements(r, "down", false) : List.of();
+    if (!r.hasProblemsAt("statements") && !r.hasProblemsAt("down")) {
+      lint(r, "statements", statements, new LintContext(phase, tablesCreatedInPlan, transactional, false),
+          lintPolicy.memory(), unsafe.isPresent());
+      lint(r, "down", down, new LintContext(phase, tablesCreatedInPlan, transactional, true), new LintMemory(),
+          unsafe.isPresent());
     }
     return new Sql(statements, transactional, unsafe.filter(u -> !u.isBlank()), down);
+  }
+
+  /**
+   * {@code statements} (or {@code down}): one string of {@code ;}-separated statements, or a list of strings
+   * with one statement each, as docs/plan-reference.md promises; both give the same statements.
+   */
+  private static List<String> statements(ObjectReader r, String key, boolean required) {
+    Optional<ConfigValue> value = r.peek(key);
+    if (value.isPresent() && value.get().valueType() == ConfigValueType.LIST) {
+      List<String> items = r.stringList(key);
+      if (items.isEmpty()) {
+        r.problem(key, "must-not-be-empty", "holds no statement");
+      }
+      int length = items.stream().filter(Objects::nonNull).mapToInt(String::length).sum();
+      if (length > PlanLimits.MAX_SQL_CHARS) {
+        r.problem(key, "too-long", "is " + length + " characters; at most " + PlanLimits.MAX_SQL_CHARS
+            + " are accepted");
+        return List.of();
+      }
+      List<String> statements = new ArrayList<>();
+      for (int i = 0; i < items.size(); i++) {
+        if (items.get(i) != null) {
+          statements.addAll(oneStatement(r, key + "[" + i + "]", items.get(i)));
+        }
+      }
+      return statements;
+    }
+    String text = required ? r.requiredString(key, PlanLimits.MAX_SQL_CHARS)
+        : r.optionalString(key, PlanLimits.MAX_SQL_CHARS).orElse("");
+    return text.isBlank() ? List.of() : split(r, key, text);
+  }
+
+  /** A list element: exactly one statement (a trailing {@code ;} allowed). */
+  private static List<String> oneStatement(ObjectReader r, String path, String text) {
+    List<String> statements = split(r, path, text);
+    if (statements.size() > 1) {
+      r.problem(path, "one-statement-per-item", "holds " + statements.size() + " statements: give each its own list"
+          + " item");
+    }
+    return statements;
   }
 
   private static List<String> split(ObjectReader r, String key, String text) {
@@ -298,10 +341,11 @@ final class OperationReader {
     }
   }
 
-  private void lint(ObjectReader r, String key, String text, Phase lintPhase) {
-    for (LintFinding f : SqlChecks.lint(text, lintPhase, tablesCreatedInPlan)) {
-      r.problem(key, "lint:" + f.ruleId(), "statement " + (f.statementIndex() + 1) + " (" + f.statement() + "): "
-          + f.message() + "; safe form: " + f.safeForm() + " (or give unsafe = \"reason\")");
+  /** Lints the statements in sequence, as one text: finding {@code statement N} is the Nth statement. */
+  private void lint(ObjectReader r, String key, List<String> statements, LintContext context, LintMemory memory,
+      boolean unsafe) {
+    if (!statements.isEmpty()) {
+      lintPolicy.report(r, key, SqlChecks.lint(String.join(";\n", statements), context, memory), unsafe);
     }
   }
 
@@ -333,28 +377,34 @@ final class OperationReader {
       });
       return assignments;
     }
+    Optional<String> text = r.optionalString("set", PlanLimits.MAX_EXPRESSION_CHARS);
+    if (text.isEmpty()) {
+      return List.of();
+    }
     List<Assignment> assignments = new ArrayList<>();
-    for (String part : SqlChecks.splitTopLevelCommas(String.valueOf(value.get().unwrapped()))) {
-      Matcher m = ASSIGNMENT.matcher(part);
-      if (!m.matches() || m.group(2).isBlank()) {
+    for (String part : SqlChecks.splitTopLevelCommas(text.get())) {
+      Optional<Assignment> parsed = SqlChecks.assignment(part);
+      if (parsed.isEmpty()) {
         r.problem("set", "invalid-assignment", "must read 'column = expression[, column = expression ...]'");
         return List.of();
       }
-      if (!Identifiers.isValid(m.group(1))) {
-        r.problem("set", "invalid-identifier", "'" + m.group(1) + "' is not a valid identifier");
-      } else if (assignments.stream().anyMatch(a -> a.column().equals(m.group(1)))) {
-        r.problem("set", "duplicate-name", "sets '" + m.group(1) + "' twice");
+      String column = parsed.get().column();
+      if (!Identifiers.isValid(column)) {
+        r.problem("set", "invalid-identifier", "'" + column + "' is not a valid identifier");
+      } else if (assignments.stream().anyMatch(a -> a.column().equals(column))) {
+        r.problem("set", "duplicate-name", "sets '" + column + "' twice");
       }
-      checkExpression(r, "set", m.group(2));
-      assignments.add(new Assignment(m.group(1), m.group(2).strip()));
+      checkExpression(r, "set", parsed.get().expression());
+      assignments.add(new Assignment(column, parsed.get().expression().strip()));
     }
     return assignments;
   }
 
   private Optional<String> expression(ObjectReader r, String key, boolean required) {
-    Optional<String> text = required ? Optional.of(r.requiredString(key)) : r.optionalString(key);
+    Optional<String> text = required ? Optional.of(r.requiredString(key, PlanLimits.MAX_EXPRESSION_CHARS))
+        : r.optionalString(key, PlanLimits.MAX_EXPRESSION_CHARS);
     if (text.isPresent() && text.get().isBlank()) {
-      if (!required) {
+      if (!required && !r.hasProblemsAt(key)) {
         r.problem(key, "must-not-be-empty", "must not be empty");
       }
       return Optional.empty();
@@ -364,11 +414,16 @@ final class OperationReader {
   }
 
   private void checkExpression(ObjectReader r, String key, String text) {
+    if (text.length() > PlanLimits.MAX_EXPRESSION_CHARS) {
+      r.problem(key, "too-long", "is " + text.length() + " characters; at most " + PlanLimits.MAX_EXPRESSION_CHARS
+          + " are accepted");
+      return;
+    }
     if (text.isBlank()) {
       r.problem(key, "must-not-be-empty", "must not be empty");
     }
-    for (String problem : SqlChecks.expressionProblems(text)) {
-      r.problem(key, "not-a-single-expression", problem);
+    for (SqlChecks.Finding f : SqlChecks.expressionFindings(text)) {
+      r.problem(key, f.code(), f.message());
     }
   }
 

@@ -1,13 +1,9 @@
 package io.tidemark.planner.plan;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigIncludeContext;
-import com.typesafe.config.ConfigIncluder;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
@@ -32,15 +28,19 @@ import java.util.regex.Pattern;
 /**
  * Turns plan text (HOCON or JSON) into a validated {@link Plan}, or throws {@link PlanException} naming every
  * problem found, each by its path ({@code expand[1].columns}) and a stable code ({@code must-not-be-empty}).
- * Pure and thread-safe: no I/O ({@code include} is refused, {@code ${VAR}} never reads the environment).
+ * Pure and thread-safe: no I/O. A plan is data, not configuration: every {@code include} form and every
+ * {@code ${...}} substitution is refused before anything is parsed, and the text is held to
+ * {@link PlanLimits} (see {@link PlanIntake}).
  *
- * <p>{@code contract.approval = auto} next to {@code contract = [...]} is the SPEC's spelling, but in HOCON and
+ * <p>{@code contract.approval = auto} next to {@code contract = [...]} is the spelling docs/plan-reference.md gives, but in HOCON and
  * JSON the later of the two silently replaces the other (a list and an object do not merge). The parser reads
  * the document's syntax tree to find {@code contract.approval} wherever it is written and then reads the
  * plan without it, so both orders work. {@code approval = auto} at the top level is the same setting in a
  * spelling that needs no such care (and the only one strict JSON allows, as it refuses a repeated key).
  *
- * <p>Problem codes: {@code syntax}, {@code unresolved-substitution}, {@code include-not-allowed} (path empty);
+ * <p>Problem codes: {@code syntax}, {@code substitution-not-allowed}, {@code include-not-allowed},
+ * {@code too-large}, {@code too-deep}, {@code too-many-values}, {@code too-many-problems} (path empty);
+ * {@code nul-byte}, {@code too-long}, {@code too-many-operations};
  * {@code required}, {@code must-not-be-empty}, {@code wrong-type}, {@code unknown-key}, {@code invalid-id},
  * {@code invalid-value}, {@code out-of-range}, {@code invalid-duration}, {@code conflicting-keys};
  * {@code unknown-op}, {@code op-not-allowed-in-phase}; {@code invalid-identifier}, {@code invalid-type},
@@ -74,12 +74,37 @@ public final class PlanParser {
     return parse(text, fileName, Optional.of(config));
   }
 
+  /** A valid plan and the lint warnings of its {@code sql} steps (see {@code plan check --warnings}). */
+  public record Parsed(Plan plan, List<Problem> warnings) {
+    public Parsed {
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  /**
+   * Like {@link #parse(String, String, TidemarkConfig)} (without database checks when {@code config} is empty),
+   * and also returns the lint warnings: style findings the plan does not make errors with
+   * {@code lint.warnings-as-errors}.
+   */
+  public static Parsed parseWithWarnings(String text, String fileName, Optional<TidemarkConfig> config) {
+    List<Problem> warnings = new ArrayList<>();
+    Plan plan = parse(text, fileName, config, warnings);
+    return new Parsed(plan, warnings);
+  }
+
   private static Plan parse(String text, String fileName, Optional<TidemarkConfig> config) {
-    List<Problem> problems = new ArrayList<>();
+    return parse(text, fileName, config, new ArrayList<>());
+  }
+
+  private static Plan parse(String text, String fileName, Optional<TidemarkConfig> config, List<Problem> warnings) {
+    List<Problem> problems = new ArrayList<>(PlanIntake.scan(text == null ? "" : text));
+    if (!problems.isEmpty()) {
+      throw fail(problems);
+    }
     ConfigSyntax syntax = fileName != null && fileName.toLowerCase(Locale.ROOT).endsWith(".json")
         ? ConfigSyntax.JSON : ConfigSyntax.CONF;
     ConfigParseOptions options = ConfigParseOptions.defaults().setSyntax(syntax).setOriginDescription(fileName)
-        .setIncluder(new RefusingIncluder(problems)).setAllowMissing(false);
+        .setIncluder(new PlanIntake.RefusingIncluder(problems)).setAllowMissing(false);
     Optional<String> specApproval = Optional.empty();
     String body = text;
     try {
@@ -90,28 +115,47 @@ public final class PlanParser {
       }
     } catch (ConfigException e) {
       problems.add(new Problem("", "syntax", e.getMessage()));
-      throw new PlanException(problems);
+      problems.addAll(PlanIntake.rawNul(text));
+      throw fail(problems);
+    } catch (StackOverflowError e) {
+      throw fail(List.of(tooDeep()));
     }
     ConfigObject root = read(body, options, problems);
-    Plan plan = readPlan(new ObjectReader(root, "", problems), specApproval, config, problems);
+    Plan plan = readPlan(new ObjectReader(root, "", problems), specApproval, config, problems, warnings);
     if (!problems.isEmpty()) {
-      throw new PlanException(problems);
+      throw fail(problems);
     }
     return plan;
   }
 
+  /**
+   * The parsed tree, never resolved: a substitution is refused, not looked up ({@code ${HOME}} would read the
+   * environment, {@code ${a}${a}${a}} would expand without bound).
+   */
   private static ConfigObject read(String text, ConfigParseOptions options, List<Problem> problems) {
     try {
-      Config config = ConfigFactory.parseString(text, options).resolve(ConfigResolveOptions.noSystem());
+      ConfigObject root = ConfigFactory.parseString(text, options).root();
+      problems.addAll(PlanIntake.checkTree(root));
       if (!problems.isEmpty()) {
-        throw new PlanException(problems);
+        throw fail(problems);
       }
-      return config.root();
+      return root;
     } catch (ConfigException e) {
-      String code = e instanceof ConfigException.UnresolvedSubstitution ? "unresolved-substitution" : "syntax";
-      problems.add(new Problem("", code, e.getMessage()));
-      throw new PlanException(problems);
+      problems.add(new Problem("", "syntax", e.getMessage()));
+      problems.addAll(PlanIntake.rawNul(text));
+      throw fail(problems);
+    } catch (StackOverflowError e) {
+      throw fail(List.of(tooDeep()));
     }
+  }
+
+  private static Problem tooDeep() {
+    return new Problem("", "too-deep", "the plan nests deeper than the parser can follow");
+  }
+
+  /** The exception for {@code problems}, at most {@link PlanLimits#MAX_PROBLEMS} of them. */
+  private static PlanException fail(List<Problem> problems) {
+    return new PlanException(PlanIntake.bounded(problems));
   }
 
   /**
@@ -132,29 +176,46 @@ public final class PlanParser {
   }
 
   private static Plan readPlan(ObjectReader r, Optional<String> specApproval, Optional<TidemarkConfig> config,
-      List<Problem> problems) {
+      List<Problem> problems, List<Problem> warnings) {
     String id = r.requiredString("id");
     if (!id.isEmpty() && !ID.matcher(id).matches()) {
       r.problem("id", "invalid-id", "'" + id + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a "
           + "letter or digit");
     }
-    String description = r.optionalString("description").orElse("");
+    String description = r.optionalString("description", PlanLimits.MAX_DESCRIPTION_CHARS).orElse("");
     List<String> databases = databases(r);
     config.ifPresent(c -> PlanCompiler.unknownDatabases(databases, c).forEach(problems::add));
     Rollout rollout = rollout(r);
     Approval approval = approval(r, specApproval);
+    checkOperationCount(r, problems);
     Set<String> tablesCreated = new HashSet<>(); // grows as create_table operations are read: lint exempts them
+    LintPolicy lint = LintPolicy.read(r);
     List<PlanRules.Located> located = new ArrayList<>();
     List<List<Operation>> byPhase = new ArrayList<>();
     for (Phase phase : Phase.values()) {
-      byPhase.add(operations(r, phase, tablesCreated, located, problems));
+      byPhase.add(operations(r, phase, tablesCreated, lint, located, problems));
     }
+    warnings.addAll(lint.warnings());
     if (located.isEmpty() && problems.isEmpty()) {
       r.problem("expand", "must-not-be-empty", "the plan has no operation in expand, migrate or contract");
     }
     r.finish();
     PlanRules.checkAcrossOperations(located, problems);
     return new Plan(id, description, databases, rollout, approval, byPhase.get(0), byPhase.get(1), byPhase.get(2));
+  }
+
+  /** Refuses more than {@link PlanLimits#MAX_OPERATIONS} operations before reading any of them. */
+  private static void checkOperationCount(ObjectReader r, List<Problem> problems) {
+    int total = 0;
+    for (Phase phase : Phase.values()) {
+      total += r.peek(phase.planKey()).filter(v -> v.valueType() == ConfigValueType.LIST)
+          .map(v -> ((List<?>) v).size()).orElse(0);
+    }
+    if (total > PlanLimits.MAX_OPERATIONS) {
+      r.problem(null, "too-many-operations", "the plan has " + total + " operations; at most "
+          + PlanLimits.MAX_OPERATIONS + " are accepted");
+      throw fail(problems);
+    }
   }
 
   private static List<String> databases(ObjectReader r) {
@@ -218,14 +279,14 @@ public final class PlanParser {
   }
 
   private static List<Operation> operations(ObjectReader r, Phase phase, Set<String> tablesCreated,
-      List<PlanRules.Located> located, List<Problem> problems) {
+      LintPolicy lint, List<PlanRules.Located> located, List<Problem> problems) {
     Optional<ConfigValue> value = r.peek(phase.planKey());
     if (phase == Phase.CONTRACT && value.isPresent() && value.get().valueType() == ConfigValueType.OBJECT
         && ((ConfigObject) value.get()).isEmpty()) {
       r.value(phase.planKey());
       return List.of(); // what is left of contract { approval = ... } once approval is read
     }
-    OperationReader reader = new OperationReader(phase, tablesCreated);
+    OperationReader reader = new OperationReader(phase, tablesCreated, lint);
     List<Operation> ops = new ArrayList<>();
     for (ObjectReader item : r.objectList(phase.planKey(), false)) {
       if (item == null) {
@@ -243,19 +304,5 @@ public final class PlanParser {
       });
     }
     return ops;
-  }
-
-  /** Refuses {@code include}: a plan is one self-contained text, and the planner does no I/O. */
-  private record RefusingIncluder(List<Problem> problems) implements ConfigIncluder {
-    @Override
-    public ConfigIncluder withFallback(ConfigIncluder fallback) {
-      return this;
-    }
-
-    @Override
-    public ConfigObject include(ConfigIncludeContext context, String what) {
-      problems.add(new Problem("", "include-not-allowed", "include \"" + what + "\" is not allowed in a plan"));
-      return ConfigFactory.empty().root();
-    }
   }
 }

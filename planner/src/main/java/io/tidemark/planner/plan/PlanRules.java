@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The phase table of SPEC §4 and the cross-operation checks that need the whole plan: names used twice,
+ * The phase table of docs/plan-reference.md and the cross-operation checks that need the whole plan: names used twice,
  * columns added twice, contract operations on a column the plan itself renames away.
  */
 final class PlanRules {

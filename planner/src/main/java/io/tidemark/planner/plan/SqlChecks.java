@@ -1,9 +1,10 @@
 package io.tidemark.planner.plan;
 
-import io.tidemark.planner.Phase;
 import io.tidemark.planner.lint.Expressions;
+import io.tidemark.planner.plan.Operation.Assignment;
 import io.tidemark.planner.lint.LintContext;
 import io.tidemark.planner.lint.LintFinding;
+import io.tidemark.planner.lint.LintMemory;
 import io.tidemark.planner.lint.SqlLexException;
 import io.tidemark.planner.lint.SqlStatement;
 import io.tidemark.planner.lint.SqlLinter;
@@ -12,6 +13,7 @@ import io.tidemark.planner.lint.SqlToken;
 import io.tidemark.planner.lint.SqlTokenizer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** The parser's one seam to the lint package: expression checks, statement splitting and raw-SQL lint. */
@@ -30,6 +32,35 @@ final class SqlChecks {
           + ": give one expression");
     }
     return problems;
+  }
+
+  /** One thing wrong with an expression: a problem code and a sentence fragment for people. */
+  record Finding(String code, String message) {}
+
+  /**
+   * Everything wrong with {@code expression} as a plan expression: not exactly one expression
+   * ({@code not-a-single-expression}), a call to a deny-listed function ({@code forbidden-function}), or a
+   * sub-query ({@code subquery-not-allowed}).
+   */
+  static List<Finding> expressionFindings(String expression) {
+    List<Finding> findings = new ArrayList<>();
+    expressionProblems(expression).forEach(p -> findings.add(new Finding("not-a-single-expression", p)));
+    for (String function : Expressions.forbiddenCalls(expression)) {
+      findings.add(new Finding("forbidden-function", "calls " + function + "(), which acts outside the row (server"
+          + " administration, signals, files, network, settings, sleeps or locks) and is never allowed in a plan"
+          + " expression"));
+    }
+    Expressions.subqueryProblems(expression).forEach(p -> findings.add(new Finding("subquery-not-allowed", p)));
+    return findings;
+  }
+
+  /**
+   * {@code status = 'x'} → column {@code status} and expression {@code 'x'}, read with the tokenizer: a
+   * column name (plain or quoted), then {@code =} (not {@code =>} or {@code ==}), then a non-empty rest. Empty
+   * when {@code text} is not of that form.
+   */
+  static Optional<Assignment> assignment(String text) {
+    return Expressions.assignment(text).map(parts -> new Assignment(parts.get(0), parts.get(1)));
   }
 
   /**
@@ -72,9 +103,9 @@ final class SqlChecks {
     return Expressions.possiblyVolatileCalls(expression);
   }
 
-  /** The SPEC §5 findings for raw SQL in {@code phase}; tables the plan created earlier are exempt. */
-  static List<LintFinding> lint(String sql, Phase phase, Set<String> tablesCreatedInPlan) {
-    return SqlLinter.lint(sql, new LintContext(phase, tablesCreatedInPlan));
+  /** The lint findings (docs/plan-reference.md, "Lint rules") for raw SQL in {@code context}. */
+  static List<LintFinding> lint(String sql, LintContext context, LintMemory memory) {
+    return SqlLinter.lint(sql, context, memory);
   }
 
   /**

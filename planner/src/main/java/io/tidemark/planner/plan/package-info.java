@@ -1,5 +1,5 @@
 /**
- * The plan language (SPEC §4): {@link io.tidemark.planner.plan.PlanParser} reads HOCON or JSON into a
+ * The plan language (docs/plan-reference.md): {@link io.tidemark.planner.plan.PlanParser} reads HOCON or JSON into a
  * validated {@link io.tidemark.planner.plan.Plan}. Keys are kebab-case; every operation takes an optional
  * {@code schema} (default {@code public}) except {@code sql}, whose statements name their own.
  *

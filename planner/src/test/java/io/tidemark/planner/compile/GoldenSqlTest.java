@@ -22,7 +22,7 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The exact SQL of every operation (SPEC §4), its kind, probe, reversibility and inverse. The text was run
+ * The exact SQL of every operation (docs/plan-reference.md), its kind, probe, reversibility and inverse. The text was run
  * against PostgreSQL 15 when written; a change here changes what runs on production databases.
  */
 class GoldenSqlTest {

@@ -39,7 +39,8 @@ class ExpressionsTest {
   void refusesLeadingStatementKeyword() {
     assertThat(Expressions.singleExpressionProblems("SELECT 1")).singleElement()
         .satisfies(p -> assertThat(p).contains("statement keyword SELECT"));
-    assertThat(Expressions.singleExpressionProblems("delete from t")).hasSize(1);
+    assertThat(Expressions.singleExpressionProblems("delete from t"))
+        .anySatisfy(p -> assertThat(p).contains("statement keyword DELETE"));
     assertThat(Expressions.singleExpressionProblems("\"delete\" = 1")).isEmpty();
   }
 
@@ -105,5 +106,37 @@ class ExpressionsTest {
   @Test
   void callsInsideLiteralsAreNotCalls() {
     assertThat(Expressions.possiblyVolatileCalls("'random()' || $$nextval('s')$$")).isEmpty();
+  }
+
+  @Test
+  void clauseKeywordsOutsideParenthesesAreRefusedInsideTheyAreNot() {
+    assertThat(Expressions.singleExpressionProblems("'x' FROM other")).singleElement()
+        .satisfies(p -> assertThat(p).contains("clause keyword FROM at offset 4"));
+    assertThat(Expressions.singleExpressionProblems("true ORDER BY a")).hasSize(1);
+    assertThat(Expressions.singleExpressionProblems("a IS NOT DISTINCT FROM b")).isEmpty();
+    assertThat(Expressions.singleExpressionProblems("extract(year FROM d) + length(substring(s FROM 1 FOR 2))"))
+        .isEmpty();
+    assertThat(Expressions.singleExpressionProblems("'from where' || \"from\"")).isEmpty();
+  }
+
+  @Test
+  void calledFunctionsListsEveryCallOnceWithItsSchema() {
+    assertThat(Expressions.calledFunctions("lower(a) || pg_catalog.upper(b) || app.f(lower(c)) || 'g(x)'"))
+        .containsExactly("lower", "upper", "app.f");
+  }
+
+  @Test
+  void denyListMatchesNamesAndFamiliesInAnySchema() {
+    assertThat(Expressions.isForbidden("pg_read_binary_file")).isTrue();
+    assertThat(Expressions.isForbidden("ext.dblink_exec")).isTrue();
+    assertThat(Expressions.isForbidden("LO_IMPORT")).isTrue();
+    assertThat(Expressions.isForbidden("lower")).isFalse();
+    assertThat(Expressions.isForbidden("current_setting")).isFalse();
+  }
+
+  @Test
+  void subQueryKeywordsAreFoundOutsideLiteralsOnly() {
+    assertThat(Expressions.subqueryProblems("a IN (SELECT 1) OR b IN (VALUES (2))")).hasSize(2);
+    assertThat(Expressions.subqueryProblems("'select' || \"table\"")).isEmpty();
   }
 }

@@ -11,18 +11,30 @@ import org.junit.jupiter.api.Test;
 
 class SqlLinterTest {
 
-  private static final LintContext EXPAND = LintContext.of(Phase.EXPAND);
+  /** Statements each on their own (transactional = false), so each test sees only the rule it is about. */
+  private static final LintContext EXPAND = LintContext.of(Phase.EXPAND, false);
+  private static final LintContext CONTRACT = LintContext.of(Phase.CONTRACT, false);
 
   private static List<String> ruleIds(String sql) {
     return ruleIds(sql, EXPAND);
   }
 
+  /** The ids of the findings that refuse the step (warnings are tested on their own). */
   private static List<String> ruleIds(String sql, LintContext context) {
-    return SqlLinter.lint(sql, context).stream().map(LintFinding::ruleId).toList();
+    return errors(sql, context).stream().map(LintFinding::ruleId).toList();
+  }
+
+  private static List<LintFinding> errors(String sql, LintContext context) {
+    return SqlLinter.lint(sql, context).stream()
+        .filter(f -> f.severity() != LintRule.Severity.WARNING).toList();
   }
 
   private static LintFinding only(String sql) {
-    List<LintFinding> findings = SqlLinter.lint(sql, EXPAND);
+    return only(sql, EXPAND);
+  }
+
+  private static LintFinding only(String sql, LintContext context) {
+    List<LintFinding> findings = errors(sql, context);
     assertThat(findings).hasSize(1);
     return findings.get(0);
   }
@@ -48,11 +60,12 @@ class SqlLinterTest {
 
     @Test
     void dropIndexWithoutConcurrentlyIsRefused() {
-      LintFinding finding = only("DROP INDEX IF EXISTS users_email_idx");
+      LintFinding finding = only("DROP INDEX IF EXISTS users_email_idx", CONTRACT);
       assertThat(finding.ruleId()).isEqualTo("drop-index-without-concurrently");
       assertThat(finding.safeForm()).contains("op = drop_index");
-      assertThat(ruleIds("DROP INDEX CONCURRENTLY IF EXISTS users_email_idx")).isEmpty();
-      assertThat(ruleIds("DROP TABLE old_users")).isEmpty();
+      assertThat(ruleIds("DROP INDEX CONCURRENTLY IF EXISTS users_email_idx", CONTRACT)).isEmpty();
+      assertThat(ruleIds("DROP TABLE old_users", CONTRACT)).isEmpty();
+      assertThat(ruleIds("DROP TABLE old_users")).containsExactly("drop-outside-contract");
     }
 
     @Test
@@ -134,17 +147,17 @@ class SqlLinterTest {
   class Columns {
     @Test
     void setNotNullOnExistingTableIsRefused() {
-      LintFinding finding = only("ALTER TABLE users ALTER COLUMN status SET NOT NULL");
+      LintFinding finding = only("ALTER TABLE users ALTER COLUMN status SET NOT NULL", CONTRACT);
       assertThat(finding.ruleId()).isEqualTo("set-not-null-on-existing-table");
       assertThat(finding.message()).contains("status of users");
       assertThat(finding.safeForm()).contains("op = set_not_null");
-      assertThat(ruleIds("ALTER TABLE users ALTER status SET NOT NULL"))
+      assertThat(ruleIds("ALTER TABLE users ALTER status SET NOT NULL", CONTRACT))
           .containsExactly("set-not-null-on-existing-table");
     }
 
     @Test
     void setNotNullOnTableCreatedEarlierInThePlanPasses() {
-      LintContext context = new LintContext(Phase.EXPAND, Set.of("Audit", "app.audit"));
+      LintContext context = new LintContext(Phase.CONTRACT, Set.of("Audit", "app.audit"));
       assertThat(ruleIds("ALTER TABLE audit ALTER COLUMN at SET NOT NULL", context)).isEmpty();
       assertThat(ruleIds("ALTER TABLE app.audit ALTER COLUMN at SET NOT NULL", context)).isEmpty();
       assertThat(ruleIds("ALTER TABLE other.audit ALTER COLUMN at SET NOT NULL", context))
@@ -156,9 +169,10 @@ class SqlLinterTest {
       assertThat(ruleIds("CREATE TABLE IF NOT EXISTS app.audit (id bigint, at timestamptz);"
           + " ALTER TABLE app.audit ALTER COLUMN at SET NOT NULL;"
           + " CREATE INDEX audit_at_idx ON app.audit (at);"
-          + " ALTER TABLE audit ADD CONSTRAINT audit_pk PRIMARY KEY (id)")).isEmpty();
-      assertThat(ruleIds("ALTER TABLE audit ALTER COLUMN at SET NOT NULL; CREATE TABLE audit (at timestamptz)"))
-          .containsExactly("set-not-null-on-existing-table");
+          + " ALTER TABLE audit ADD CONSTRAINT audit_pk PRIMARY KEY (id)", CONTRACT))
+          .containsExactly("not-allowed-in-phase"); // create_table is an expand operation
+      assertThat(ruleIds("ALTER TABLE audit ALTER COLUMN at SET NOT NULL; CREATE TABLE audit (at timestamptz)",
+          CONTRACT)).containsExactly("set-not-null-on-existing-table", "not-allowed-in-phase");
     }
 
     @Test
@@ -171,8 +185,9 @@ class SqlLinterTest {
 
     @Test
     void otherColumnAlterationsPass() {
-      assertThat(ruleIds("ALTER TABLE users ALTER COLUMN age SET DEFAULT 0, ALTER COLUMN age DROP NOT NULL"))
+      assertThat(ruleIds("ALTER TABLE users ALTER COLUMN age SET DEFAULT 0, ALTER COLUMN age DROP DEFAULT"))
           .isEmpty();
+      assertThat(ruleIds("ALTER TABLE users ALTER COLUMN age DROP NOT NULL", CONTRACT)).isEmpty();
     }
 
     @Test
@@ -203,9 +218,9 @@ class SqlLinterTest {
 
     @Test
     void everySubCommandOfOneAlterTableIsChecked() {
-      List<LintFinding> findings = SqlLinter.lint("ALTER TABLE users ADD COLUMN a int,"
-          + " ALTER COLUMN b SET NOT NULL, ADD CONSTRAINT c CHECK (x IN (1, 2)), ALTER COLUMN d TYPE text", EXPAND);
-      assertThat(findings).extracting(LintFinding::ruleId).containsExactly(
+      List<LintFinding> findings = errors("ALTER TABLE users ADD COLUMN a int,"
+          + " ALTER COLUMN b SET NOT NULL, ADD CONSTRAINT c CHECK (x IN (1, 2)), ALTER COLUMN d TYPE text", CONTRACT);
+      assertThat(findings).extracting(LintFinding::ruleId).containsExactly("not-allowed-in-phase",
           "set-not-null-on-existing-table", "add-check-without-not-valid", "alter-column-type");
       assertThat(findings).extracting(LintFinding::statementIndex).containsOnly(0);
     }
@@ -214,26 +229,40 @@ class SqlLinterTest {
   @Nested
   class Renames {
     @Test
-    void renameColumnOutsideContractIsRefused() {
+    void renameColumnIsRefusedInEveryPhaseWithTheRenameColumnOp() {
       LintFinding finding = only("ALTER TABLE users RENAME COLUMN email TO email_address");
-      assertThat(finding.ruleId()).isEqualTo("rename-outside-contract");
+      assertThat(finding.ruleId()).isEqualTo("rename-column");
       assertThat(finding.message()).contains("email of users");
       assertThat(finding.safeForm()).contains("op = rename_column");
-      assertThat(ruleIds("ALTER TABLE users RENAME email TO email_address", LintContext.of(Phase.MIGRATE)))
-          .containsExactly("rename-outside-contract");
+      for (Phase phase : Phase.values()) {
+        assertThat(ruleIds("ALTER TABLE users RENAME email TO email_address", LintContext.of(phase)))
+            .as(phase.planKey()).containsExactly("rename-column");
+      }
     }
 
     @Test
-    void renameTableOrViewOutsideContractIsRefused() {
-      assertThat(ruleIds("ALTER TABLE IF EXISTS users RENAME TO accounts")).containsExactly("rename-outside-contract");
-      assertThat(ruleIds("ALTER VIEW active_users RENAME TO live_users")).containsExactly("rename-outside-contract");
+    void renameTableOrViewIsRefusedWithoutSuggestingRenameColumn() {
+      LintFinding table = only("ALTER TABLE IF EXISTS users RENAME TO accounts", CONTRACT);
+      assertThat(table.ruleId()).isEqualTo("rename-table");
+      assertThat(table.safeForm()).doesNotContain("rename_column").contains("CREATE VIEW");
+      assertThat(ruleIds("ALTER VIEW active_users RENAME TO live_users")).containsExactly("rename-table");
     }
 
     @Test
-    void renameInContractPasses() {
-      LintContext contract = LintContext.of(Phase.CONTRACT);
-      assertThat(ruleIds("ALTER TABLE users RENAME COLUMN email TO email_address", contract)).isEmpty();
-      assertThat(ruleIds("ALTER TABLE users RENAME TO accounts", contract)).isEmpty();
+    void renameTableFollowedByAViewUnderTheOldNameInOneTransactionPasses() {
+      LintContext transactional = LintContext.of(Phase.EXPAND, true);
+      assertThat(ruleIds("ALTER TABLE users RENAME TO accounts; CREATE VIEW users AS SELECT * FROM accounts",
+          transactional)).isEmpty();
+      assertThat(ruleIds("ALTER TABLE users RENAME TO accounts; CREATE VIEW users AS SELECT * FROM accounts"))
+          .as("without a transaction the old name is missing between the two statements")
+          .containsExactly("rename-table");
+    }
+
+    @Test
+    void renamesOfSchemasTypesAndEnumValuesAreRefused() {
+      assertThat(ruleIds("ALTER SCHEMA app RENAME TO application", CONTRACT)).containsExactly("rename-schema");
+      assertThat(ruleIds("ALTER TYPE mood RENAME VALUE 'sad' TO 'blue'")).containsExactly("rename-type");
+      assertThat(ruleIds("ALTER TYPE mood RENAME TO feeling")).containsExactly("rename-type");
     }
 
     @Test
@@ -316,14 +345,14 @@ class SqlLinterTest {
   class Lexing {
     @Test
     void keywordsMatchInAnyCase() {
-      assertThat(ruleIds("cReAtE iNdEx i On users (a); Update users sEt a = 1; dRoP InDeX i"))
+      assertThat(ruleIds("cReAtE iNdEx i On users (a); Update users sEt a = 1; dRoP InDeX i", CONTRACT))
           .containsExactly("create-index-without-concurrently", "unbatched-update", "drop-index-without-concurrently");
       assertThat(ruleIds("create index CONCURRENTLY i on users (a)")).isEmpty();
     }
 
     @Test
     void statementsAfterCommentsAreLinted() {
-      List<LintFinding> findings = SqlLinter.lint(
+      List<LintFinding> findings = errors(
           "-- build the index\n/* it is /* nested */ big */ CREATE INDEX i ON users (a)", EXPAND);
       assertThat(findings).singleElement().satisfies(f -> {
         assertThat(f.ruleId()).isEqualTo("create-index-without-concurrently");
@@ -342,10 +371,10 @@ class SqlLinterTest {
 
     @Test
     void findingsNameTheirStatementAmongSeveral() {
-      List<LintFinding> findings = SqlLinter.lint("CREATE INDEX CONCURRENTLY i ON users (a);\n"
+      List<LintFinding> findings = errors("CREATE INDEX CONCURRENTLY i ON users (a);\n"
           + "SELECT 1;;\n"
           + "DROP INDEX j;\n"
-          + "UPDATE users SET a = 2", EXPAND);
+          + "UPDATE users SET a = 2", CONTRACT);
       assertThat(findings).extracting(LintFinding::statementIndex).containsExactly(2, 3);
       assertThat(findings).extracting(LintFinding::statement).containsExactly("DROP INDEX j", "UPDATE users SET a = 2");
     }
@@ -360,7 +389,7 @@ class SqlLinterTest {
     @Test
     void escapeStringsWithEscapedQuotesDoNotHideOrInventStatements() {
       assertThat(ruleIds("SELECT E'it\\'s; UPDATE t SET a = 1'")).isEmpty();
-      List<LintFinding> findings = SqlLinter.lint("SELECT E'\\'; DELETE FROM t'; DROP INDEX i", EXPAND);
+      List<LintFinding> findings = errors("SELECT E'\\'; DELETE FROM t'; DROP INDEX i", CONTRACT);
       assertThat(findings).singleElement().satisfies(f -> {
         assertThat(f.ruleId()).isEqualTo("drop-index-without-concurrently");
         assertThat(f.statementIndex()).isEqualTo(1);
@@ -405,7 +434,7 @@ class SqlLinterTest {
 
     @Test
     void unterminatedInputIsReportedAfterTheCompleteStatements() {
-      List<LintFinding> findings = SqlLinter.lint("CREATE INDEX i ON t (a); UPDATE t SET a = 'x", EXPAND);
+      List<LintFinding> findings = errors("CREATE INDEX i ON t (a); UPDATE t SET a = 'x", EXPAND);
       assertThat(findings).extracting(LintFinding::ruleId)
           .containsExactly("create-index-without-concurrently", "sql-lex-error");
       LintFinding error = findings.get(1);
@@ -420,6 +449,60 @@ class SqlLinterTest {
           "SELECT 1; SELECT $$")) {
         assertThat(ruleIds(sql)).as(sql).containsExactly("sql-lex-error");
       }
+    }
+  }
+
+  @Nested
+  class Sequence {
+    private final LintContext contractTransactional = LintContext.of(Phase.CONTRACT, true);
+
+    @Test
+    void setNotNullAfterAValidatedNotNullCheckOfTheSameStepIsAcceptedAndNeverSaidToReadEveryRow() {
+      List<LintFinding> findings = SqlLinter.lint("ALTER TABLE users ADD CONSTRAINT users_email_nn"
+          + " CHECK (email IS NOT NULL) NOT VALID; ALTER TABLE users VALIDATE CONSTRAINT users_email_nn;"
+          + " ALTER TABLE users ALTER COLUMN email SET NOT NULL", contractTransactional);
+      assertThat(findings).filteredOn(f -> f.severity() != LintRule.Severity.WARNING)
+          .extracting(LintFinding::ruleId).containsExactly("validate-in-locking-transaction");
+      assertThat(findings).allSatisfy(f -> assertThat(f.message()).doesNotContain("reads every row of users under"
+          + " an ACCESS EXCLUSIVE"));
+      assertThat(findings).filteredOn(f -> f.severity() != LintRule.Severity.WARNING)
+          .noneMatch(f -> f.statement().contains("SET NOT NULL"));
+    }
+
+    @Test
+    void aCheckOnAnotherColumnOrNotValidatedProvesNothing() {
+      assertThat(ruleIds("ALTER TABLE users ADD CONSTRAINT c CHECK (name IS NOT NULL) NOT VALID;"
+          + " ALTER TABLE users VALIDATE CONSTRAINT c; ALTER TABLE users ALTER COLUMN email SET NOT NULL", CONTRACT))
+          .containsExactly("set-not-null-on-existing-table");
+      assertThat(ruleIds("ALTER TABLE users ADD CONSTRAINT c CHECK (email IS NOT NULL) NOT VALID;"
+          + " ALTER TABLE users ALTER COLUMN email SET NOT NULL", CONTRACT))
+          .containsExactly("set-not-null-on-existing-table");
+    }
+
+    @Test
+    void validateAfterAddNotValidInOneTransactionIsRefusedButNotWithoutATransaction() {
+      String sql = "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id)"
+          + " NOT VALID; ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk";
+      LintFinding finding = only(sql, LintContext.of(Phase.EXPAND, true));
+      assertThat(finding.ruleId()).isEqualTo("validate-in-locking-transaction");
+      assertThat(finding.statementIndex()).isEqualTo(1);
+      assertThat(finding.safeForm()).contains("op = add_foreign_key");
+      assertThat(ruleIds(sql, LintContext.of(Phase.EXPAND, false))).isEmpty();
+    }
+
+    @Test
+    void notInTransactionStatementsNameTheFix() {
+      LintFinding finding = only("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON users (a)",
+          LintContext.of(Phase.EXPAND, true));
+      assertThat(finding.ruleId()).isEqualTo("cannot-run-in-transaction");
+      assertThat(finding.severity()).isEqualTo(LintRule.Severity.FORBIDDEN);
+      assertThat(finding.safeForm()).contains("transactional = false");
+    }
+
+    @Test
+    void downStatementsAreNotHeldToThePhase() {
+      LintContext down = new LintContext(Phase.EXPAND, Set.of(), true, true);
+      assertThat(ruleIds("DROP TABLE IF EXISTS audit; ALTER TABLE users DROP COLUMN IF EXISTS note", down)).isEmpty();
     }
   }
 
@@ -438,7 +521,7 @@ class SqlLinterTest {
     assertThat(ids).contains("create-index-without-concurrently", "drop-index-without-concurrently",
         "add-foreign-key-without-not-valid", "add-check-without-not-valid", "add-unique-without-using-index",
         "set-not-null-on-existing-table", "alter-column-type", "add-column-volatile-default",
-        "add-column-not-null-without-default", "rename-outside-contract", "unbatched-update", "unbatched-delete",
+        "add-column-not-null-without-default", "rename-column", "rename-table", "unbatched-update", "unbatched-delete",
         "lock-table", "vacuum-full", "cluster");
   }
 }

@@ -135,7 +135,7 @@ class BadPlanTest {
             + "unique = maybe }"), "expand[0].unique", "wrong-type"),
         bad("HOCON syntax error", "id = p\nexpand = [ { op = ", "", "syntax"),
         bad("environment substitution", HEAD + "contract = [{ op = drop_index, name = ${HOME} }]", "",
-            "unresolved-substitution"),
+            "substitution-not-allowed"),
         bad("include", "include \"other.conf\"\n" + HEAD + "contract = [{ op = drop_index, name = i }]", "",
             "include-not-allowed"),
         bad("set_not_null in expand", expand("{ op = set_not_null, table = t, column = c }"), "expand[0].op",

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** SPEC §4's phase column: every operation in every phase, refused where it does not belong. */
+/** The phase column of docs/plan-reference.md: every operation in every phase, refused where it does not belong. */
 class PhaseRuleTest {
   /** A minimal valid instance of every operation, with the phases it may be written in. */
   private static final Map<String, Set<Phase>> ALLOWED = new LinkedHashMap<>();

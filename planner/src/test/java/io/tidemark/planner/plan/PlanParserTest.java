@@ -20,7 +20,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PlanParserTest {
-  /** The example of SPEC §4, verbatim except that rename_column needs the column's type. */
+  /** The example of docs/plan-reference.md, verbatim except that rename_column needs the column's type. */
   static final String SPEC_EXAMPLE = """
       id = "2026-11-users-email-address"
       description = "users.email -> users.email_address on every tenant"
@@ -145,6 +145,59 @@ class PlanParserTest {
     assertThat(problems).extracting(Problem::path, Problem::code)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("expand[0].statements",
             "lint:create-index-without-concurrently"));
+  }
+
+  @Test
+  void sqlStatementsMayBeAListWithOneStatementPerItem() {
+    Plan listed = parse(plan("""
+        { op = sql, statements = ["CREATE TABLE IF NOT EXISTS t (id bigint)", "COMMENT ON TABLE t IS 'a;b';"],
+          down = ["DROP TABLE IF EXISTS t"] }
+        """, "", ""));
+    Plan written = parse(plan("""
+        { op = sql, statements = "CREATE TABLE IF NOT EXISTS t (id bigint); COMMENT ON TABLE t IS 'a;b';",
+          down = "DROP TABLE IF EXISTS t" }
+        """, "", ""));
+
+    assertThat(listed.expand()).isEqualTo(written.expand());
+    assertThat(((Operation.Sql) listed.expand().get(0)).statements())
+        .containsExactly("CREATE TABLE IF NOT EXISTS t (id bigint)", "COMMENT ON TABLE t IS 'a;b'");
+  }
+
+  @Test
+  void listedSqlStatementsAreLintedInSequenceLikeTheStringForm() {
+    List<Problem> problems = problems(plan("""
+        { op = sql, statements = ["SELECT 1", "CREATE INDEX i ON users (a)"] }
+        """, "", ""));
+
+    assertThat(problems).singleElement().satisfies(p -> {
+      assertThat(p.path()).isEqualTo("expand[0].statements");
+      assertThat(p.code()).isEqualTo("lint:create-index-without-concurrently");
+      assertThat(p.message()).startsWith("statement 2 (CREATE INDEX i ON users (a))");
+    });
+  }
+
+  @Test
+  void aListItemHoldsExactlyOneStatement() {
+    List<Problem> problems = problems(plan("""
+        { op = sql, statements = ["SELECT 1; SELECT 2", 3, ""] }
+        """, "", ""));
+
+    assertThat(problems).extracting(Problem::path, Problem::code).contains(
+        org.assertj.core.groups.Tuple.tuple("expand[0].statements[0]", "one-statement-per-item"),
+        org.assertj.core.groups.Tuple.tuple("expand[0].statements[2]", "must-not-be-empty"));
+  }
+
+  @Test
+  void aNotNullCheckValidatedByAnEarlierSqlStepProvesSetNotNullInALaterOne() {
+    String add = "{ op = sql, statements = \"ALTER TABLE users ADD CONSTRAINT users_email_nn"
+        + " CHECK (email IS NOT NULL) NOT VALID\" }\n";
+    String validate = "{ op = sql, statements = \"ALTER TABLE users VALIDATE CONSTRAINT users_email_nn\" }\n";
+    String set = "{ op = sql, statements = \"ALTER TABLE users ALTER COLUMN email SET NOT NULL;"
+        + " ALTER TABLE users DROP CONSTRAINT IF EXISTS users_email_nn\" }\n";
+
+    assertThat(parse(plan("", "", add + validate + set)).contract()).hasSize(3);
+    assertThat(problems(plan("", "", add + set))).extracting(Problem::code)
+        .containsExactly("lint:set-not-null-on-existing-table");
   }
 
   @Test
