@@ -60,6 +60,7 @@ public final class PlanRunner extends VerticleBase {
   private final Map<String, Future<DatabaseDriver.End>> driving = new HashMap<>();
   private final Map<String, String> visitFailures = new HashMap<>();
   private String pollFailure;
+  private LeaseHeartbeat heartbeat;
   private long poll = -1;
   private boolean ticking;
   private boolean tickAgain;
@@ -83,6 +84,8 @@ public final class PlanRunner extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    heartbeat = new LeaseHeartbeat(vertx, store, config.daemon().leaseDuration(), config.daemon().heartbeatInterval());
+    heartbeat.start();
     poll = vertx.setPeriodic(0, config.daemon().pollInterval().toMillis(), id -> tick());
     return Future.succeededFuture();
   }
@@ -108,6 +111,7 @@ public final class PlanRunner extends VerticleBase {
     Future<?> drained = Future.join(all);
     return Future.any(drained, vertx.timer(config.daemon().shutdownTimeout().toMillis()))
         .compose(x -> abandonRemaining())
+        .andThen(x -> heartbeat.stop())
         .compose(x -> closeTargets());
   }
 
@@ -426,7 +430,7 @@ public final class PlanRunner extends VerticleBase {
           plan.phase().wireName(), fence.token());
     }
     DatabaseDriver driver = new DatabaseDriver(vertx, store, target(fence.database()),
-        config.database(fence.database()), config.defaults(), config.daemon(), plan, fence, steps);
+        config.database(fence.database()), config.defaults(), config.daemon(), plan, fence, steps, heartbeat);
     drivers.put(key, driver);
     Future<DatabaseDriver.End> run = driver.run();
     driving.put(key, run);
