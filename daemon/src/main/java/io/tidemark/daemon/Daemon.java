@@ -104,7 +104,8 @@ public final class Daemon {
     connections.bindTo(metrics.registry());
     Consumer<CommittedBatch> batches = metrics::batchCommitted;
     EngineBackfillRunner backfills = new EngineBackfillRunner(vertx,
-        new ServerBudget(config.servers().values(), 1), connections, batches.andThen(onBatch));
+        new ServerBudget(config.servers().values(), 1, vertx, claims.ofKind("backfill")), connections,
+        batches.andThen(onBatch));
     StepRunner ddl = new ExecutorDdlRunner(new StepExecutor(vertx, connections), metrics::indexBuild);
     StepRunner steps = new MeteredStepRunner(new StepRouter(ddl, backfills), metrics, backfills::progress);
     PlanRunner runner = new PlanRunner(config, store, steps, new Hooks(vertx, store, instance, config.hooks()),

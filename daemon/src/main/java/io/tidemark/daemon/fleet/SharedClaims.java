@@ -61,6 +61,25 @@ public final class SharedClaims implements SlotClaims {
     return store.releaseSlot(server, kind, slot, holder);
   }
 
+  /**
+   * Claims of another budget of the servers ({@code backfill}: {@code max-concurrent-backfills}) under the same
+   * holder, so this heartbeat renews them too (the renewal covers every row of the holder) and {@link #stop}
+   * gives them back with the rest.
+   */
+  public SlotClaims ofKind(String otherKind) {
+    return new SlotClaims() {
+      @Override
+      public Future<Optional<Integer>> claim(String server, int max) {
+        return store.claimSlot(server, otherKind, max, holder, ttl);
+      }
+
+      @Override
+      public Future<Void> release(String server, int slot) {
+        return store.releaseSlot(server, otherKind, slot, holder);
+      }
+    };
+  }
+
   private void renew() {
     store.renewSlots(holder, ttl)
         .onFailure(e -> LOG.warn("renewing the budget slots of {} failed: {}", holder, e.toString()));

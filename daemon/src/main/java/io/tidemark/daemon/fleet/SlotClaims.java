@@ -1,5 +1,6 @@
 package io.tidemark.daemon.fleet;
 
+import io.tidemark.backfill.SharedSlots;
 import io.vertx.core.Future;
 import java.util.Optional;
 
@@ -8,12 +9,7 @@ import java.util.Optional;
  * budget (see {@code BudgetClaims} in the store). Implementations renew what they hold and let a dead
  * daemon's claims expire.
  */
-public interface SlotClaims {
-  /** One more slot on {@code server} out of {@code max}: its number, or empty when every slot is taken. */
-  Future<Optional<Integer>> claim(String server, int max);
-
-  /** Gives slot {@code slot} back. */
-  Future<Void> release(String server, int slot);
+public interface SlotClaims extends SharedSlots {
 
   /** No sharing: this daemon holds the whole budget. */
   SlotClaims NONE = new SlotClaims() {
