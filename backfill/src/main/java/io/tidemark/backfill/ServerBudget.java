@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
@@ -41,6 +42,12 @@ public final class ServerBudget {
   private final SharedSlots shared;
   /** Acquisitions that hold a slot here and wait for a shared one, by the future {@link #acquire} returned. */
   private final Map<Future<Permit>, Claiming> claiming = new HashMap<>();
+  /**
+   * Shared slots a finished backfill handed to the next one waiting here, by server: passed on without a
+   * write to the control store (a release followed by a claim could also lose the slot to the delete not
+   * yet committed, costing the waiter a retry).
+   */
+  private final Map<String, ArrayDeque<Integer>> spare = new HashMap<>();
   private final int defaultLimit;
   private final Map<String, Integer> inUse = new HashMap<>();
   private final Map<String, Queue<Waiter>> waiting = new HashMap<>();
@@ -104,9 +111,11 @@ public final class ServerBudget {
     }
     if (local == null) {
       c.promise.tryFail(failure);
+      returnSpareIfIdle(c.server);
     } else if (cancelled) {
       local.release();
       c.promise.tryFail(new CancellationException("stopped while waiting for the server budget"));
+      returnSpareIfIdle(c.server);
     } else {
       claimOnce(c);
     }
@@ -114,7 +123,14 @@ public final class ServerBudget {
 
   private void claimOnce(Claiming c) {
     String server = c.server;
-    shared.claim(server, limit(server)).onComplete(ar -> {
+    Integer handed;
+    synchronized (this) {
+      ArrayDeque<Integer> q = spare.get(server);
+      handed = q == null ? null : q.poll();
+    }
+    Future<Optional<Integer>> claimed = handed != null ? Future.succeededFuture(Optional.of(handed))
+        : shared.claim(server, limit(server));
+    claimed.onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("claiming a shared backfill slot on {} failed, trying again: {}", server, ar.cause().toString());
       }
@@ -130,13 +146,45 @@ public final class ServerBudget {
         slot.ifPresent(n -> releaseShared(server, n));
         c.local.release();
         c.promise.tryFail(new CancellationException("stopped while waiting for the server budget"));
+        returnSpareIfIdle(server);
       } else if (slot.isPresent()) {
         c.local.sharedSlot = slot.get();
         c.promise.complete(c.local);
+        returnSpareIfIdle(server);
       } else {
         vertx.setTimer(SHARED_RETRY_MS, id -> claimOnce(c));
       }
     });
+  }
+
+  /** A finished backfill's shared slot: to the next one waiting here, or back to the control store. */
+  private void passOnShared(String server, int slot) {
+    synchronized (this) {
+      Queue<Waiter> q = waiting.get(server);
+      boolean someoneWaits = (q != null && !q.isEmpty())
+          || claiming.values().stream().anyMatch(c -> c.server.equals(server) && !c.cancelled);
+      if (someoneWaits) {
+        spare.computeIfAbsent(server, k -> new ArrayDeque<>()).add(slot);
+        return;
+      }
+    }
+    releaseShared(server, slot);
+  }
+
+  /** Nobody left to take the handed-over slots (the waiters were cancelled): they go back to the store. */
+  private void returnSpareIfIdle(String server) {
+    List<Integer> back = new java.util.ArrayList<>();
+    synchronized (this) {
+      Queue<Waiter> q = waiting.get(server);
+      boolean someoneWaits = (q != null && !q.isEmpty()) || claiming.values().stream().anyMatch(c -> c.server.equals(server));
+      ArrayDeque<Integer> held = spare.get(server);
+      if (someoneWaits || held == null) {
+        return;
+      }
+      back.addAll(held);
+      held.clear();
+    }
+    back.forEach(n -> releaseShared(server, n));
   }
 
   private void releaseShared(String server, int slot) {
@@ -258,7 +306,7 @@ public final class ServerBudget {
     public void release() {
       if (released.compareAndSet(false, true)) {
         if (sharedSlot >= 0) {
-          budget.releaseShared(server, sharedSlot);
+          budget.passOnShared(server, sharedSlot);
         }
         budget.release(server);
       }

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * Moves every unfinished plan forward, on one Vert.x context (all its state is confined there). Each poll it
  * visits the plans in a transaction that locks the plan's row, so the daemons sharing a state database take
  * turns deciding: it advances the plan when every database finished the phase (the barrier), marks it failed
- * when a database failed, and claims the leases of the databases the rollout lets run now, starting a
+ * when its rollout stopped on failed databases ({@code rollout.max-failures}), and claims the leases of the databases the rollout lets run now, starting a
  * {@link DatabaseDriver} for each. Every change of the plan's state is a {@link PlanEvent} applied through
  * {@link PlanLifecycle}, the table the operator actions use too. A plan whose stored form this daemon cannot
  * decode is failed, alone; the others keep running. A restarted daemon picks up where the store says the plans are; a daemon

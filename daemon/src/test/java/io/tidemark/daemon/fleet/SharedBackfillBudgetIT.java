@@ -69,6 +69,25 @@ class SharedBackfillBudgetIT {
     again.release();
   }
 
+  @Test
+  void aFinishedBackfillHandsItsSharedSlotToTheNextOneWaitingWithoutTouchingTheStore(TestDatabase db) {
+    ControlStore store = new ControlStore(Fixtures.pool(vertx, "state", db));
+    get(store.migrate());
+    ServerBudget a = budget(store, "daemon-a");
+    ServerBudget.Permit first = get(a.acquire("db1"));
+    Future<ServerBudget.Permit> next = a.acquire("db1");
+    Object row = db.queryValue("SELECT xmin::text FROM tidemark.budget_slots WHERE kind = 'backfill'");
+
+    first.release();
+    ServerBudget.Permit second = get(next);
+
+    assertThat(db.queryValue("SELECT xmin::text FROM tidemark.budget_slots WHERE kind = 'backfill'"))
+        .as("the same row, neither deleted nor claimed again").isEqualTo(row);
+    second.release();
+    Fleet.await("slot given back once nobody waits", Duration.ofSeconds(5), () ->
+        db.queryLong("SELECT count(*) FROM tidemark.budget_slots WHERE kind = 'backfill'") == 0);
+  }
+
   private ServerBudget budget(ControlStore store, String holder) {
     SharedClaims claims = new SharedClaims(vertx, store, "connection", holder, TTL, Duration.ofSeconds(10));
     return new ServerBudget(SERVERS, 1, vertx, claims.ofKind("backfill"));
