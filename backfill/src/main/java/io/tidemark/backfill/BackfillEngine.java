@@ -1,5 +1,6 @@
 package io.tidemark.backfill;
 
+import io.tidemark.pg.Connector;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,6 +33,7 @@ import java.util.function.Consumer;
 public final class BackfillEngine {
   private final Vertx vertx;
   private final ServerBudget budget;
+  private final Connector connector;
   private final HttpClient http;
   private final Consumer<CommittedBatch> onBatch;
 
@@ -44,7 +46,16 @@ public final class BackfillEngine {
    *                block (updating Micrometer meters is fine); an exception it throws is logged and ignored
    */
   public BackfillEngine(Vertx vertx, ServerBudget budget, Consumer<CommittedBatch> onBatch) {
+    this(vertx, budget, Connector.direct(vertx), onBatch);
+  }
+
+  /**
+   * @param connector where the runs' connections come from (the daemon's counts them against the server's
+   *                  connection budget; each run holds two while it goes: batches and monitoring)
+   */
+  public BackfillEngine(Vertx vertx, ServerBudget budget, Connector connector, Consumer<CommittedBatch> onBatch) {
     this.vertx = vertx;
+    this.connector = connector;
     this.budget = budget;
     this.onBatch = onBatch;
     this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
@@ -53,7 +64,7 @@ public final class BackfillEngine {
   /** Starts (or resumes) the job; returns at once with the run's handle. */
   public BackfillRun start(BackfillJob job) {
     Context context = vertx.getOrCreateContext();
-    BackfillRun run = new BackfillRun(vertx, context, job, budget, http, onBatch);
+    BackfillRun run = new BackfillRun(vertx, context, job, budget, connector, http, onBatch);
     run.begin();
     return run;
   }

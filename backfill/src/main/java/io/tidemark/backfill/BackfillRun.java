@@ -6,6 +6,7 @@ import io.tidemark.backfill.throttle.ThrottleReason;
 import io.tidemark.backfill.throttle.ThrottleSignal;
 import io.tidemark.config.BackfillSettings;
 import io.tidemark.pg.Backoff;
+import io.tidemark.pg.Connector;
 import io.tidemark.pg.FailureKind;
 import io.tidemark.pg.Failures;
 import io.tidemark.pg.PgConnections;
@@ -17,10 +18,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
@@ -102,6 +101,7 @@ public final class BackfillRun {
   private final Context context;
   private final BackfillJob job;
   private final ServerBudget budget;
+  private final Connector connector;
   private final HttpClient http;
   private final Consumer<CommittedBatch> onBatch;
   private final ThrottleControls controls;
@@ -151,9 +151,10 @@ public final class BackfillRun {
   private record Estimate(double reltuples, Optional<List<String>> minKey) {}
 
   BackfillRun(
-      Vertx vertx, Context context, BackfillJob job, ServerBudget budget, HttpClient http,
+      Vertx vertx, Context context, BackfillJob job, ServerBudget budget, Connector connector, HttpClient http,
       Consumer<CommittedBatch> onBatch) {
     this.vertx = vertx;
+    this.connector = connector;
     this.onBatch = onBatch;
     this.context = context;
     this.job = job;
@@ -246,11 +247,7 @@ public final class BackfillRun {
   }
 
   private Pool pool(String applicationName) {
-    return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(1))
-        .connectingTo(PgConnections.options(job.database(), applicationName))
-        .using(vertx)
-        .build();
+    return connector.pool(PgConnections.options(job.database(), applicationName), 1);
   }
 
   /** The backfill's own sessions do not count as the application's active sessions. */

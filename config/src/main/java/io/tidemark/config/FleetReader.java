@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 final class FleetReader {
   static final Set<String> DATABASE_KEYS = Set.of("url", "user", "password", "server", "pool-size",
       "idle-in-transaction-timeout");
-  static final Set<String> SERVER_KEYS = Set.of("max-concurrent-backfills");
+  static final Set<String> SERVER_KEYS =
+      Set.of("max-concurrent-backfills", "max-connections", "connect-timeout", "idle-timeout");
 
   /** Names appear in plans, URLs of the API and metric labels: keep them to one plain word. */
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_-]{0,62}");
@@ -42,7 +43,7 @@ final class FleetReader {
     Node databaseDefaults = tidemark.get("database-defaults");
     Integer defaultPool = databaseDefaults.get("pool-size").positiveInt();
     Duration defaultIdle = databaseDefaults.get("idle-in-transaction-timeout").positiveDuration();
-    Integer defaultBudget = tidemark.get("server-defaults").get("max-concurrent-backfills").positiveInt();
+    ServerConfig serverDefaults = serverDefaults(tidemark.get("server-defaults"));
     Node databasesNode = tidemark.get("databases");
     Map<String, Node> databaseNodes = databasesNode.entries("an object of databases by name");
     if (databaseNodes.isEmpty() && databasesNode.type() == ConfigValueType.OBJECT) {
@@ -59,7 +60,7 @@ final class FleetReader {
     warnSameTarget(databases, databaseNodes);
     Map<String, List<String>> groups = groups(databaseNodes.keySet());
     String stateDatabase = stateDatabase(databaseNodes.keySet(), groups.keySet());
-    Map<String, ServerConfig> servers = servers(databases, defaultBudget);
+    Map<String, ServerConfig> servers = servers(databases, serverDefaults);
     return new Fleet(stateDatabase, databases, groups, servers);
   }
 
@@ -196,21 +197,31 @@ final class FleetReader {
     return name;
   }
 
-  private Map<String, ServerConfig> servers(Map<String, DatabaseConfig> databases, Integer defaultBudget) {
+  private static ServerConfig serverDefaults(Node node) {
+    Integer backfills = node.get("max-concurrent-backfills").positiveInt();
+    Integer connections = node.get("max-connections").positiveInt();
+    Duration connect = node.get("connect-timeout").positiveDuration();
+    Duration idle = node.get("idle-timeout").positiveDuration();
+    return new ServerConfig("", backfills == null ? 1 : backfills,
+        connections == null ? ServerConfig.DEFAULT_MAX_CONNECTIONS : connections,
+        connect == null ? ServerConfig.DEFAULT_CONNECT_TIMEOUT : connect,
+        idle == null ? ServerConfig.DEFAULT_IDLE_TIMEOUT : idle);
+  }
+
+  private Map<String, ServerConfig> servers(Map<String, DatabaseConfig> databases, ServerConfig defaults) {
     Map<String, ServerConfig> servers = new LinkedHashMap<>();
     Map<String, Node> serverNodes = tidemark.get("servers").entries("an object of servers by name");
     serverNodes.forEach((name, node) -> {
-      if (node.isObject("a server: { max-concurrent-backfills = 2 }")) {
+      if (node.isObject("a server: { max-connections = 10, max-concurrent-backfills = 2 }")) {
         KeyCheck.entry(node, SERVER_KEYS);
-        Node budget = node.get("max-concurrent-backfills");
-        Integer max = budget.isSet() ? budget.positiveInt() : defaultBudget;
-        servers.put(name, new ServerConfig(name, max == null ? 0 : max));
+        servers.put(name, server(name, node, defaults));
       }
     });
     Set<String> named = new HashSet<>();
     for (DatabaseConfig db : databases.values()) {
       named.add(db.server());
-      servers.computeIfAbsent(db.server(), s -> new ServerConfig(s, defaultBudget == null ? 0 : defaultBudget));
+      servers.computeIfAbsent(db.server(), s -> new ServerConfig(s, defaults.maxConcurrentBackfills(),
+          defaults.maxConnections(), defaults.connectTimeout(), defaults.idleTimeout()));
     }
     serverNodes.forEach((name, node) -> {
       if (!named.contains(name)) {
@@ -218,5 +229,24 @@ final class FleetReader {
       }
     });
     return servers;
+  }
+
+  private static ServerConfig server(String name, Node node, ServerConfig defaults) {
+    Node backfillNode = node.get("max-concurrent-backfills");
+    Node connectionNode = node.get("max-connections");
+    Integer backfills = backfillNode.isSet() ? backfillNode.positiveInt() : Integer.valueOf(defaults.maxConcurrentBackfills());
+    Integer connections = connectionNode.isSet() ? connectionNode.positiveInt() : Integer.valueOf(defaults.maxConnections());
+    Duration connect = node.get("connect-timeout").isSet() ? node.get("connect-timeout").positiveDuration()
+        : defaults.connectTimeout();
+    Duration idle = node.get("idle-timeout").isSet() ? node.get("idle-timeout").positiveDuration()
+        : defaults.idleTimeout();
+    if (backfills != null && connections != null && connections > 0 && connections < 2 * backfills + 1) {
+      // A backfill holds two connections (batches and monitoring); with fewer left, DDL and preflight on the
+      // server's other databases would wait for the backfills to end.
+      connectionNode.error("budget-too-small", "max-connections must be at least 2 * max-concurrent-backfills + 1 ("
+          + (2 * backfills + 1) + "): each backfill holds two connections and other work needs one");
+    }
+    return new ServerConfig(name, backfills == null ? 0 : backfills, connections == null ? 0 : connections,
+        connect == null ? defaults.connectTimeout() : connect, idle == null ? defaults.idleTimeout() : idle);
   }
 }

@@ -75,7 +75,8 @@ public record TidemarkConfig(
             + " (server " + d.server() + ", sslmode " + d.sslMode() + ", pool " + d.poolSize() + ")").toList())
         + "; groups: " + join(groups.entrySet().stream().map(g -> g.getKey() + " = " + g.getValue()).toList())
         + "; servers: " + join(servers.values().stream()
-            .map(s -> s.name() + " (max-concurrent-backfills " + s.maxConcurrentBackfills() + ")").toList())
+            .map(s -> s.name() + " (max-concurrent-backfills " + s.maxConcurrentBackfills() + ", max-connections "
+                + s.maxConnections() + ")").toList())
         + "; http " + http.host() + ":" + http.port()
         + "; tokens: " + join(tokens.stream().map(t -> t.name() + " (" + t.role().configName() + ")").toList())
         + "; hooks: " + join(hooks.stream().map(HookConfig::name).toList())

@@ -128,7 +128,8 @@ class ConfigLoaderTest {
             b { url = "postgresql://app@h2:6432/b" }
           }
           database-defaults { pool-size = 7, idle-in-transaction-timeout = 2m }
-          server-defaults.max-concurrent-backfills = 3
+          server-defaults { max-concurrent-backfills = 3, max-connections = 12, connect-timeout = 3s, idle-timeout = 1m }
+          servers { "h2:6432" { max-connections = 8, idle-timeout = 500ms } }
           hook-defaults.timeout = 3s
           defaults {
             ddl { lock-timeout = 2s, statement-timeout = 1h, max-attempts = 5, backoff = [100ms, 5s], index-build-lock-timeout = 10m }
@@ -157,7 +158,8 @@ class ConfigLoaderTest {
     assertThat(config.database("b").idleInTransactionTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(config.database("b").port()).isEqualTo(6432);
     assertThat(config.servers()).containsExactly(
-        Map.entry("h1:5432", new ServerConfig("h1:5432", 3)), Map.entry("h2:6432", new ServerConfig("h2:6432", 3)));
+        Map.entry("h2:6432", new ServerConfig("h2:6432", 3, 8, Duration.ofSeconds(3), Duration.ofMillis(500))),
+        Map.entry("h1:5432", new ServerConfig("h1:5432", 3, 12, Duration.ofSeconds(3), Duration.ofMinutes(1))));
     assertThat(config.defaults().ddl()).isEqualTo(new DdlSettings(
         Duration.ofSeconds(2), Duration.ofHours(1), 5, Duration.ofMillis(100), Duration.ofSeconds(5),
         Duration.ofMinutes(10)));
@@ -355,7 +357,7 @@ class ConfigLoaderTest {
         + "authdb = app@db1:5432/authdb (server db1, sslmode prefer, pool 4), "
         + "apidb = app@db1:5432/apidb (server db1, sslmode prefer, pool 4), "
         + "admindb = app@db2:5432/admindb (server db2, sslmode prefer, pool 4); "
-        + "groups: tenants = [authdb, apidb]; servers: db1 (max-concurrent-backfills 2), db2 (max-concurrent-backfills 1); "
+        + "groups: tenants = [authdb, apidb]; servers: db1 (max-concurrent-backfills 2, max-connections 10), db2 (max-concurrent-backfills 1, max-connections 10); "
         + "http 127.0.0.1:7654; tokens: ci (submitter), oncall (operator); hooks: none; raw-sql-approval required");
   }
 }

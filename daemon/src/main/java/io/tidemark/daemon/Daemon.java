@@ -1,6 +1,9 @@
 package io.tidemark.daemon;
 
 import io.tidemark.config.DatabaseConfig;
+import io.tidemark.config.ServerConfig;
+import io.tidemark.daemon.fleet.ConnectionBudget;
+import io.tidemark.daemon.fleet.SharedClaims;
 import io.tidemark.config.TidemarkConfig;
 import io.tidemark.daemon.api.ApiServer;
 import io.tidemark.daemon.hooks.Hooks;
@@ -27,9 +30,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnection;
-import io.vertx.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -45,6 +48,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+  /**
+   * statement_timeout of every control-store session: its statements are short row reads and writes, so one
+   * that runs this long is stuck (a lock held by a hung session, a saturated server) and must fail and be
+   * retried at the next poll rather than hold up every plan behind it.
+   */
+  private static final String CONTROL_STATEMENT_TIMEOUT = "30s";
 
   private final Vertx vertx;
   private final Pool state;
@@ -54,10 +63,15 @@ public final class Daemon {
   private final TidemarkConfig config;
   private final TidemarkMetrics metrics;
   private final Retention retention;
+  private final ConnectionBudget connections;
+  private final SharedClaims claims;
   private ApiServer api;
 
   private Daemon(Vertx vertx, Pool state, PlanOperations operations, EngineBackfillRunner backfills,
-      String runnerDeployment, TidemarkConfig config, TidemarkMetrics metrics) {
+      String runnerDeployment, TidemarkConfig config, TidemarkMetrics metrics, ConnectionBudget connections,
+      SharedClaims claims) {
+    this.connections = connections;
+    this.claims = claims;
     this.vertx = vertx;
     this.state = state;
     this.operations = operations;
@@ -80,32 +94,55 @@ public final class Daemon {
   public static Future<Daemon> start(TidemarkConfig config, Consumer<CommittedBatch> onBatch) {
     TidemarkMetrics metrics = new TidemarkMetrics();
     Vertx vertx = metrics.newVertx();
+    String instance = config.daemon().instanceId();
+    DatabaseConfig stateDb = config.database(config.stateDatabase());
+    PgConnectOptions control = PgConnections.options(stateDb, "tidemark/" + instance + "/control");
+    control.addProperty("statement_timeout", CONTROL_STATEMENT_TIMEOUT);
+    Pool state = PgBuilder.pool().with(new PoolOptions().setMaxSize(controlPoolSize(config)))
+        .connectingTo(control).using(vertx).build();
+    ControlStore store = new ControlStore(state);
+    SharedClaims claims = new SharedClaims(vertx, store, "connection", instance, config.daemon().leaseDuration(),
+        config.daemon().heartbeatInterval());
+    ConnectionBudget connections = new ConnectionBudget(vertx, config, claims);
+    connections.bindTo(metrics.registry());
     Consumer<CommittedBatch> batches = metrics::batchCommitted;
     EngineBackfillRunner backfills = new EngineBackfillRunner(vertx,
-        new ServerBudget(config.servers().values(), 1), batches.andThen(onBatch));
-    StepRunner ddl = new ExecutorDdlRunner(new StepExecutor(vertx), metrics::indexBuild);
+        new ServerBudget(config.servers().values(), 1, vertx, claims.ofKind("backfill")), connections,
+        batches.andThen(onBatch));
+    StepRunner ddl = new ExecutorDdlRunner(new StepExecutor(vertx, connections), metrics::indexBuild);
     StepRunner steps = new MeteredStepRunner(new StepRouter(ddl, backfills), metrics, backfills::progress);
-    Pool state = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(Math.max(config.database(config.stateDatabase()).poolSize(), 4)))
-        .connectingTo(PgConnections.options(config.database(config.stateDatabase()), "tidemark/control"))
-        .using(vertx)
-        .build();
-    String instance = config.daemon().instanceId();
-    ControlStore store = new ControlStore(state);
     PlanRunner runner = new PlanRunner(config, store, steps, new Hooks(vertx, store, instance, config.hooks()),
-        new Preflight(vertx));
+        new Preflight(connections), connections);
     PlanOperations ops = new PlanOperations(store, runner::nudge);
     Promise<Daemon> started = Promise.promise();
-    PgConnections.verify(state, config.database(config.stateDatabase()))
+    PgConnections.verify(state, stateDb)
         .compose(v -> store.migrate())
+        .compose(found -> claims.start())
+        .compose(found -> connections.reserveControl(control, controlPoolSize(config)))
         .compose(found -> vertx.deployVerticle(runner))
-        .map(id -> new Daemon(vertx, state, ops, backfills, id, config, metrics))
+        .map(id -> new Daemon(vertx, state, ops, backfills, id, config, metrics, connections, claims))
         .compose(Daemon::startApi)
         .onSuccess(d -> LOG.info("daemon {} started on state database {}", instance, config.stateDatabase()))
         .onSuccess(started::complete)
         .onFailure(e -> metrics.close())
         .onFailure(e -> closeOffLoop(vertx).onComplete(x -> started.fail(e)));
     return started.future();
+  }
+
+  /**
+   * The control store's connections: at most half the state server's budget (the rest is for the work on its
+   * databases), never fewer than one, never more than the state database's pool-size (at least 4).
+   */
+  private static int controlPoolSize(TidemarkConfig config) {
+    DatabaseConfig stateDb = config.database(config.stateDatabase());
+    int wanted = Math.max(stateDb.poolSize(), 4);
+    ServerConfig server = config.servers().get(stateDb.server());
+    return server == null ? wanted : Math.max(1, Math.min(wanted, server.maxConnections() / 2));
+  }
+
+  /** Connections held to {@code server} by this daemon now, and work waiting for one. */
+  public ConnectionBudget connections() {
+    return connections;
   }
 
   /** Progress of the backfill this daemon runs for (plan, database) right now, if any. Any thread. */
@@ -124,7 +161,7 @@ public final class Daemon {
   }
 
   private Future<DatabaseVersions> versions(DatabaseConfig db) {
-    return PgConnection.connect(vertx, PgConnections.options(db, "tidemark/versions"))
+    return connections.connect(PgConnections.options(db, "tidemark/versions"))
         .compose(conn -> PgConnections.verify(conn, db).compose(v -> TargetRecords.read(conn)).eventually(conn::close))
         .map(applied -> new DatabaseVersions(db.name(), applied, Optional.empty()))
         .otherwise(e -> new DatabaseVersions(db.name(), List.of(), Optional.of(String.valueOf(e.getMessage()))));
@@ -170,7 +207,9 @@ public final class Daemon {
     stopping("close the API", api::close)
         .andThen(v -> metrics.close())
         .compose(v -> stopping("stop the plan runner", () -> vertx.undeploy(runnerDeployment)))
+        .andThen(v -> connections.close())
         .compose(v -> stopping("stop the backfills", backfills::close))
+        .compose(v -> stopping("give the budget slots back", claims::stop))
         .compose(v -> stopping("close the state database pool", state::close))
         .onComplete(ar -> closeOffLoop(vertx).onComplete(stopped));
     return stopped.future();

@@ -24,10 +24,15 @@ public final class ChildDaemon implements AutoCloseable {
 
   /** Starts {@code instance} against the fleet and waits for it to poll for work. */
   public static ChildDaemon start(Fleet fleet, String instance) {
+    return start(hocon(fleet, instance), instance);
+  }
+
+  /** Starts {@code instance} with the configuration file {@code hocon} and waits for it to poll for work. */
+  public static ChildDaemon start(String hocon, String instance) {
     try {
       Path dir = Files.createTempDirectory("tidemark-" + instance);
       Path conf = dir.resolve("tidemark.conf");
-      Files.writeString(conf, hocon(fleet, instance));
+      Files.writeString(conf, hocon);
       Path log = dir.resolve("daemon.log");
       Process p = new ProcessBuilder(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(),

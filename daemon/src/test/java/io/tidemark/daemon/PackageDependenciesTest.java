@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * much as an import). The layers, lowest first:
  * <pre>
  *   store, exec                  depend on no other daemon package
+ *   fleet                        on store (its budget slots) and the metric names only
  *   hooks, ops                   on store only
  *   runner                       on exec, hooks, store
  *   metrics                      on ops, runner, store
@@ -40,7 +41,7 @@ class PackageDependenciesTest {
   }
 
   private static String[] othersThan(String pkg) {
-    return List.of("api", "cli", "demo", "exec", "hooks", "metrics", "ops", "runner", "store").stream()
+    return List.of("api", "cli", "demo", "exec", "fleet", "hooks", "metrics", "ops", "runner", "store").stream()
         .filter(p -> !p.equals(pkg)).map(p -> DAEMON + "." + p + "..").toArray(String[]::new);
   }
 
@@ -56,6 +57,25 @@ class PackageDependenciesTest {
     STORE_STANDS_ALONE.check(MAIN);
     noClasses().that().resideInAPackage(DAEMON + ".store..").should().dependOnClassesThat()
         .resideInAPackage(DAEMON).check(MAIN);
+  }
+
+  /**
+   * The connection budget is wired in by the daemon and reached by exec, runner and the backfill only through
+   * {@code io.tidemark.pg.Connector}: it builds on the store's budget slots and nothing above.
+   */
+  @Test
+  void theFleetBudgetBuildsOnTheStoreAndTheMetricNamesOnly() {
+    noClasses().that().resideInAPackage(DAEMON + ".fleet..").should().dependOnClassesThat()
+        .resideInAnyPackage(DAEMON + ".api..", DAEMON + ".cli..", DAEMON + ".demo..", DAEMON + ".exec..",
+            DAEMON + ".hooks..", DAEMON + ".ops..", DAEMON + ".runner..")
+        .check(MAIN);
+    noClasses().that().resideInAPackage(DAEMON + ".fleet..").should().dependOnClassesThat(
+        com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage(DAEMON + ".metrics..")
+            .and(com.tngtech.archunit.base.DescribedPredicate.not(
+                com.tngtech.archunit.core.domain.properties.HasName.Predicates.name(DAEMON + ".metrics.MetricNames"))))
+        .check(MAIN);
+    noClasses().that().resideOutsideOfPackages(DAEMON + ".fleet..", DAEMON)
+        .should().dependOnClassesThat().resideInAPackage(DAEMON + ".fleet..").check(MAIN);
   }
 
   @Test
@@ -87,8 +107,8 @@ class PackageDependenciesTest {
   /** No cycle through the root: Daemon wires api, runner, ... and none of them may import it back. */
   @Test
   void onlyTheEntryPointsDependOnTheDaemonItself() {
-    noClasses().that().resideInAnyPackage(DAEMON + ".api..", DAEMON + ".exec..", DAEMON + ".hooks..",
-            DAEMON + ".metrics..", DAEMON + ".ops..", DAEMON + ".runner..", DAEMON + ".store..")
+    noClasses().that().resideInAnyPackage(DAEMON + ".api..", DAEMON + ".exec..", DAEMON + ".fleet..",
+            DAEMON + ".hooks..", DAEMON + ".metrics..", DAEMON + ".ops..", DAEMON + ".runner..", DAEMON + ".store..")
         .should().dependOnClassesThat().resideInAPackage(DAEMON)
         .check(MAIN);
   }

@@ -26,8 +26,25 @@ public record CompiledPlan(
     return steps.stream().filter(s -> s.database().equals(database) && s.phase() == phase).toList();
   }
 
-  /** {@code rollout}: how many databases go first alone (canary), then how many at a time. */
-  public record Rollout(int canary, int parallel) {}
+  /**
+   * {@code rollout}: how many databases go first alone (canary), then how many at a time, and after how many
+   * failed databases the rollout stops ({@code max-failures}; empty when the plan does not say, which is 1:
+   * the first failure stops it, the safe default). Empty rather than 1 so plans that do not mention it keep
+   * their content hash.
+   */
+  public record Rollout(int canary, int parallel, java.util.OptionalInt maxFailures) {
+    /** The default of {@code rollout.max-failures}. */
+    public static final int DEFAULT_MAX_FAILURES = 1;
+
+    public Rollout(int canary, int parallel) {
+      this(canary, parallel, java.util.OptionalInt.empty());
+    }
+
+    /** Failed databases at which the rollout stops starting new ones and the plan fails. */
+    public int failureLimit() {
+      return maxFailures.orElse(DEFAULT_MAX_FAILURES);
+    }
+  }
 
   /** Whether contract waits for an operator's approval. */
   public enum Approval {

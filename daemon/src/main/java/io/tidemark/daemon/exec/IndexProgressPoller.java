@@ -1,5 +1,6 @@
 package io.tidemark.daemon.exec;
 
+import io.tidemark.pg.Connector;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnection;
@@ -43,6 +44,7 @@ final class IndexProgressPoller {
        WHERE p.pid = $1""";
 
   private final Vertx vertx;
+  private final Connector connector;
   private final ExecutionContext ctx;
   private final int pid;
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -51,14 +53,15 @@ final class IndexProgressPoller {
   private volatile double highest;
   private long timerId = -1;
 
-  private IndexProgressPoller(Vertx vertx, ExecutionContext ctx, int pid) {
+  private IndexProgressPoller(Vertx vertx, Connector connector, ExecutionContext ctx, int pid) {
     this.vertx = vertx;
+    this.connector = connector;
     this.ctx = ctx;
     this.pid = pid;
   }
 
-  static IndexProgressPoller start(Vertx vertx, ExecutionContext ctx, int pid) {
-    IndexProgressPoller poller = new IndexProgressPoller(vertx, ctx, pid);
+  static IndexProgressPoller start(Vertx vertx, Connector connector, ExecutionContext ctx, int pid) {
+    IndexProgressPoller poller = new IndexProgressPoller(vertx, connector, ctx, pid);
     long every = Math.max(10, ctx.progressInterval().toMillis());
     poller.timerId = vertx.setPeriodic(every, id -> poller.tick());
     return poller;
@@ -88,7 +91,7 @@ final class IndexProgressPoller {
     if (c != null) {
       return Future.succeededFuture(c);
     }
-    return PgConnection.connect(vertx, ctx.sessionOptions(ctx.applicationName() + ":progress"))
+    return connector.connect(ctx.sessionOptions(ctx.applicationName() + ":progress"))
         .onSuccess(this::keep);
   }
 

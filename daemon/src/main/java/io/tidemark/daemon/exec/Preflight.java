@@ -1,5 +1,6 @@
 package io.tidemark.daemon.exec;
 
+import io.tidemark.pg.Connector;
 import io.tidemark.pg.Failures;
 import io.tidemark.pg.PgConnections;
 import io.tidemark.pg.SessionRefusedException;
@@ -28,10 +29,15 @@ import java.util.Optional;
  * bug. Runs on the event loop of its connection; nothing blocks.
  */
 public final class Preflight {
-  private final Vertx vertx;
+  private final Connector connector;
 
   public Preflight(Vertx vertx) {
-    this.vertx = vertx;
+    this(Connector.direct(vertx));
+  }
+
+  /** Preflight connections come from {@code connector} (the daemon's counts them per server). */
+  public Preflight(Connector connector) {
+    this.connector = connector;
   }
 
   /** Checks the steps of every phase of {@code plan} on {@code database}, connecting with {@code options}. */
@@ -40,7 +46,7 @@ public final class Preflight {
     named.setProperties(new java.util.HashMap<>(options.getProperties()));
     named.addProperty("application_name", "tidemark/" + plan.id() + "/preflight");
     String server = options.getHost() + ":" + options.getPort();
-    return PgConnection.connect(vertx, named).transform(connected -> connected.succeeded()
+    return connector.connect(named).transform(connected -> connected.succeeded()
         ? checked(connected.result(), plan, database, server).eventually(connected.result()::close)
         : Future.succeededFuture(unreachable(database, connected.cause())));
   }

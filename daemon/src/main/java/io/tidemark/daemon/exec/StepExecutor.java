@@ -1,5 +1,6 @@
 package io.tidemark.daemon.exec;
 
+import io.tidemark.pg.Connector;
 import io.tidemark.planner.CompiledStep;
 import io.tidemark.planner.StepAction;
 import io.vertx.core.Future;
@@ -36,14 +37,25 @@ import java.util.random.RandomGenerator;
 public final class StepExecutor {
   private final Vertx vertx;
   private final RandomGenerator random;
+  private final Connector connector;
 
   public StepExecutor(Vertx vertx) {
-    this(vertx, RandomGenerator.getDefault());
+    this(vertx, Connector.direct(vertx));
+  }
+
+  /** Every connection a step opens comes from {@code connector} (the daemon's counts them per server). */
+  public StepExecutor(Vertx vertx, Connector connector) {
+    this(vertx, RandomGenerator.getDefault(), connector);
   }
 
   StepExecutor(Vertx vertx, RandomGenerator random) {
+    this(vertx, random, Connector.direct(vertx));
+  }
+
+  private StepExecutor(Vertx vertx, RandomGenerator random, Connector connector) {
     this.vertx = vertx;
     this.random = random;
+    this.connector = connector;
   }
 
   /**
@@ -55,6 +67,6 @@ public final class StepExecutor {
       return Future.failedFuture(new IllegalArgumentException(
           "step " + step.id() + " is a backfill: run it with the backfill engine, not the step executor"));
     }
-    return new StepRun(vertx, random, step, ctx).run();
+    return new StepRun(vertx, random, connector, step, ctx).run();
   }
 }

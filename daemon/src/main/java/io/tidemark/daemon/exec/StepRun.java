@@ -2,6 +2,7 @@ package io.tidemark.daemon.exec;
 
 import io.tidemark.daemon.exec.AttemptRecord.Outcome;
 import io.tidemark.pg.Backoff;
+import io.tidemark.pg.Connector;
 import io.tidemark.pg.FailureKind;
 import io.tidemark.pg.Failures;
 import io.tidemark.pg.PgConnections;
@@ -58,22 +59,20 @@ final class StepRun {
   private final ExecutionContext ctx;
   private final Backoff backoff;
   private final Pool pool;
+  private final Connector connector;
   private final List<AttemptRecord> attempts = new ArrayList<>();
   private final long startNanos = System.nanoTime();
   /** The last error the server sent outside a query on the current dedicated connection. */
   private final AtomicReference<Throwable> fatal = new AtomicReference<>();
 
-  StepRun(Vertx vertx, RandomGenerator random, CompiledStep step, ExecutionContext ctx) {
+  StepRun(Vertx vertx, RandomGenerator random, Connector connector, CompiledStep step, ExecutionContext ctx) {
     this.vertx = vertx;
+    this.connector = connector;
     this.random = random;
     this.step = step;
     this.ctx = ctx;
     this.backoff = Backoff.of(ctx.ddl());
-    this.pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(1))
-        .connectingTo(ctx.sessionOptions(ctx.applicationName()))
-        .using(vertx)
-        .build();
+    this.pool = connector.pool(ctx.sessionOptions(ctx.applicationName()), 1);
   }
 
   Future<StepResult> run() {
@@ -147,7 +146,7 @@ final class StepRun {
           "the probe found an INVALID leftover but the step has no statement to drop it", null));
     }
     fatal.set(null);
-    return PgConnection.connect(vertx, ctx.sessionOptions(ctx.applicationName()))
+    return connector.connect(ctx.sessionOptions(ctx.applicationName()))
         .compose(conn -> verified(conn.exceptionHandler(fatal::set), d, state, n).eventually(conn::close));
   }
 
@@ -169,7 +168,7 @@ final class StepRun {
   }
 
   private Future<Void> withProgress(PgConnection conn, String sql) {
-    IndexProgressPoller poller = IndexProgressPoller.start(vertx, ctx, conn.processId());
+    IndexProgressPoller poller = IndexProgressPoller.start(vertx, connector, ctx, conn.processId());
     return conn.query(sql).execute().<Void>mapEmpty().recover(this::withFatalCause).eventually(poller::stop);
   }
 

@@ -28,6 +28,9 @@ public final class MetricNames {
   public static final String DDL_LOCK_TIMEOUTS_TOTAL = "tidemark_ddl_lock_timeouts_total";
   public static final String DDL_ATTEMPTS_TOTAL = "tidemark_ddl_attempts_total";
   public static final String INDEX_BUILD_PROGRESS_RATIO = "tidemark_index_build_progress_ratio";
+  public static final String SERVER_CONNECTIONS = "tidemark_server_connections";
+  public static final String SERVER_CONNECTIONS_WAITING = "tidemark_server_connections_waiting";
+  public static final String SERVER_CONNECTIONS_MAX = "tidemark_server_connections_max";
 
   /**
    * Every series name a scrape may contain, including the {@code _bucket}, {@code _sum} and
@@ -38,7 +41,8 @@ public final class MetricNames {
       BACKFILL_ETA_SECONDS, BACKFILL_BATCH_ROWS,
       BACKFILL_BATCH_DURATION_SECONDS + "_bucket", BACKFILL_BATCH_DURATION_SECONDS + "_sum",
       BACKFILL_BATCH_DURATION_SECONDS + "_count", BACKFILL_BATCH_DURATION_SECONDS + "_max",
-      THROTTLE_ACTIVE, DDL_LOCK_TIMEOUTS_TOTAL, DDL_ATTEMPTS_TOTAL, INDEX_BUILD_PROGRESS_RATIO);
+      THROTTLE_ACTIVE, DDL_LOCK_TIMEOUTS_TOTAL, DDL_ATTEMPTS_TOTAL, INDEX_BUILD_PROGRESS_RATIO,
+      SERVER_CONNECTIONS, SERVER_CONNECTIONS_WAITING, SERVER_CONNECTIONS_MAX);
 
   private MetricNames() {}
 }

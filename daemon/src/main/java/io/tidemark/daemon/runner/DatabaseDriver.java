@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives one database of one plan through one phase while holding its lease: runs the phase's steps in order
  * (skipping those recorded done), retries transient faults with backoff, records progress under the lease's
- * fence, and renews the lease on a heartbeat that also notices pause, cancel, rollback and throttle changes.
+ * fence, and has its lease renewed by the daemon's one {@link LeaseHeartbeat}, whose answer also tells it of pause,
+ * cancel, rollback and throttle changes.
  * Stops at the next step or batch boundary when asked. Runs on the runner's context; one instance per
  * (plan, database, phase) claim.
  */
@@ -55,10 +56,11 @@ final class DatabaseDriver {
   private volatile RuntimeThrottle throttle;
   private volatile boolean lost;
   private long lastRenewed = System.currentTimeMillis();
-  private long heartbeat = -1;
+  private final LeaseHeartbeat heartbeat;
 
   DatabaseDriver(Vertx vertx, ControlStore store, Pool target, DatabaseConfig database, Defaults defaults,
-      DaemonSettings settings, PlanRecord plan, Fence fence, StepRunner runner) {
+      DaemonSettings settings, PlanRecord plan, Fence fence, StepRunner runner, LeaseHeartbeat heartbeat) {
+    this.heartbeat = heartbeat;
     this.vertx = vertx;
     this.store = store;
     this.target = target;
@@ -87,13 +89,26 @@ final class DatabaseDriver {
   }
 
   Future<End> run() {
-    heartbeat = vertx.setPeriodic(settings.heartbeatInterval().toMillis(), id -> beat());
+    heartbeat.register(fence, new LeaseHeartbeat.Listener() {
+      @Override
+      public void renewed(Optional<LeaseStatus> status) {
+        DatabaseDriver.this.renewed(status);
+      }
+
+      @Override
+      public void renewFailed(Throwable cause) {
+        DatabaseDriver.this.renewFailed(cause);
+      }
+    });
     return retrying("prepare target", () -> TargetRecords.ensure(target))
         .compose(v -> store.steps(plan.id()))
         .compose(this::runSteps)
         .recover(this::ended)
         .compose(this::release)
-        .eventually(() -> Future.succeededFuture(vertx.cancelTimer(heartbeat)));
+        .eventually(() -> {
+          heartbeat.unregister(fence);
+          return Future.succeededFuture();
+        });
   }
 
   private Future<End> runSteps(List<StepRecord> recorded) {
@@ -281,6 +296,7 @@ final class DatabaseDriver {
     });
   }
 
+  /** One renewal of this lease alone, at once (a nudge); the regular ones come from the {@link LeaseHeartbeat}. */
   private void beat() {
     store.renew(fence, settings.leaseDuration()).onComplete(ar -> {
       if (ar.succeeded()) {

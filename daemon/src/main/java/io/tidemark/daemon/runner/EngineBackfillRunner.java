@@ -8,6 +8,7 @@ import io.tidemark.backfill.BackfillRun;
 import io.tidemark.backfill.BackfillState;
 import io.tidemark.backfill.CommittedBatch;
 import io.tidemark.backfill.ServerBudget;
+import io.tidemark.pg.Connector;
 import io.tidemark.backfill.throttle.ThrottleControls;
 import io.tidemark.planner.CompiledStep;
 import io.vertx.core.Future;
@@ -36,7 +37,12 @@ public final class EngineBackfillRunner implements StepRunner {
 
   /** One engine for the daemon: {@code budget} is shared by all its backfills. */
   public EngineBackfillRunner(Vertx vertx, ServerBudget budget, Consumer<CommittedBatch> onBatch) {
-    this.engine = new BackfillEngine(vertx, budget, b -> batchCommitted(b, onBatch));
+    this(vertx, budget, Connector.direct(vertx), onBatch);
+  }
+
+  /** The same, the runs' connections coming from {@code connector} (counted per server). */
+  public EngineBackfillRunner(Vertx vertx, ServerBudget budget, Connector connector, Consumer<CommittedBatch> onBatch) {
+    this.engine = new BackfillEngine(vertx, budget, connector, b -> batchCommitted(b, onBatch));
   }
 
   /** Closes the engine; stop the runs first. */

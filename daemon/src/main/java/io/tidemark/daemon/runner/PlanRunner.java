@@ -1,5 +1,6 @@
 package io.tidemark.daemon.runner;
 
+import io.tidemark.pg.Connector;
 import io.tidemark.pg.PgConnections;
 import io.tidemark.config.TidemarkConfig;
 import io.tidemark.daemon.exec.Preflight;
@@ -17,9 +18,7 @@ import io.tidemark.daemon.store.PlanState;
 import io.tidemark.daemon.store.RunPhase;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * Moves every unfinished plan forward, on one Vert.x context (all its state is confined there). Each poll it
  * visits the plans in a transaction that locks the plan's row, so the daemons sharing a state database take
  * turns deciding: it advances the plan when every database finished the phase (the barrier), marks it failed
- * when a database failed, and claims the leases of the databases the rollout lets run now, starting a
+ * when its rollout stopped on failed databases ({@code rollout.max-failures}), and claims the leases of the databases the rollout lets run now, starting a
  * {@link DatabaseDriver} for each. Every change of the plan's state is a {@link PlanEvent} applied through
  * {@link PlanLifecycle}, the table the operator actions use too. A plan whose stored form this daemon cannot
  * decode is failed, alone; the others keep running. A restarted daemon picks up where the store says the plans are; a daemon
@@ -45,24 +44,36 @@ import org.slf4j.LoggerFactory;
 public final class PlanRunner extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PlanRunner.class);
   private static final String APP_NAME = "tidemark/runner";
+  /** Databases named in a plan's error; the rest are counted (each database's own record has its problem). */
+  private static final int NAMED = 10;
 
   private final TidemarkConfig config;
   private final ControlStore store;
   private final StepRunner steps;
   private final Hooks hooks;
   private final Preflight preflight;
+  private final Connector connector;
   private final String instance;
   private final Map<String, Pool> targets = new HashMap<>();
+  private final Map<String, Future<Map<String, String>>> preflights = new HashMap<>();
   private final Map<String, DatabaseDriver> drivers = new HashMap<>();
   private final Map<String, Future<DatabaseDriver.End>> driving = new HashMap<>();
   private final Map<String, String> visitFailures = new HashMap<>();
   private String pollFailure;
+  private LeaseHeartbeat heartbeat;
   private long poll = -1;
   private boolean ticking;
   private boolean tickAgain;
   private boolean stopping;
 
   public PlanRunner(TidemarkConfig config, ControlStore store, StepRunner steps, Hooks hooks, Preflight preflight) {
+    this(config, store, steps, hooks, preflight, null);
+  }
+
+  /** The same, target connections coming from {@code connector} (the daemon's counts them per server). */
+  public PlanRunner(TidemarkConfig config, ControlStore store, StepRunner steps, Hooks hooks, Preflight preflight,
+      Connector connector) {
+    this.connector = connector;
     this.config = config;
     this.store = store;
     this.steps = steps;
@@ -73,6 +84,8 @@ public final class PlanRunner extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    heartbeat = new LeaseHeartbeat(vertx, store, config.daemon().leaseDuration(), config.daemon().heartbeatInterval());
+    heartbeat.start();
     poll = vertx.setPeriodic(0, config.daemon().pollInterval().toMillis(), id -> tick());
     return Future.succeededFuture();
   }
@@ -98,6 +111,7 @@ public final class PlanRunner extends VerticleBase {
     Future<?> drained = Future.join(all);
     return Future.any(drained, vertx.timer(config.daemon().shutdownTimeout().toMillis()))
         .compose(x -> abandonRemaining())
+        .andThen(x -> heartbeat.stop())
         .compose(x -> closeTargets());
   }
 
@@ -159,6 +173,8 @@ public final class PlanRunner extends VerticleBase {
   }
 
   private Future<Void> visitAll(List<PlanRecord> plans) {
+    Set<String> unfinished = plans.stream().map(PlanRecord::id).collect(Collectors.toSet());
+    preflights.keySet().retainAll(unfinished);
     Future<Void> chain = Future.succeededFuture();
     for (PlanRecord p : plans) {
       chain = chain.compose(v -> visit(p).onSuccess(x -> visitFailures.remove(p.id()))
@@ -183,16 +199,34 @@ public final class PlanRunner extends VerticleBase {
 
   /**
    * A submitted plan is preflighted first (catalog reads on its databases, outside the state transaction).
-   * An undecodable plan is failed once and then left alone: nothing of it can run.
+   * The preflight runs beside the poll, not in it: a database that takes its whole connect timeout to fail
+   * must not hold up the other plans' visits. The visit after it ended decides with its result; a visit that
+   * ran no preflight never starts a plan (see {@link #decide}). An undecodable plan is failed once and then
+   * left alone: nothing of it can run.
    */
   private Future<Void> visit(PlanRecord seen) {
     if (!seen.decoded()) {
       return seen.state() == PlanState.FAILED ? Future.succeededFuture()
           : store.transaction(tx -> failUndecodable(tx, seen.id())).compose(this::act);
     }
-    Future<Optional<Map<String, String>>> problems = seen.state() == PlanState.SUBMITTED
-        ? preflight(seen).map(Optional::of) : Future.succeededFuture(Optional.empty());
-    return problems.compose(p -> store.transaction(tx -> decide(tx, seen.id(), p))).compose(this::act);
+    if (seen.state() != PlanState.SUBMITTED) {
+      preflights.remove(seen.id());
+      return decideAndAct(seen.id(), Optional.empty());
+    }
+    Future<Map<String, String>> checked = preflights.get(seen.id());
+    if (checked == null) {
+      preflights.put(seen.id(), preflight(seen).onComplete(ar -> context.runOnContext(v -> tick())));
+      return Future.succeededFuture();
+    }
+    if (!checked.isComplete()) {
+      return Future.succeededFuture();
+    }
+    preflights.remove(seen.id());
+    return checked.failed() ? Future.failedFuture(checked.cause()) : decideAndAct(seen.id(), Optional.of(checked.result()));
+  }
+
+  private Future<Void> decideAndAct(String planId, Optional<Map<String, String>> preflightProblems) {
+    return store.transaction(tx -> decide(tx, planId, preflightProblems)).compose(this::act);
   }
 
   private Future<Decision> failUndecodable(ControlStore.Tx tx, String planId) {
@@ -211,7 +245,7 @@ public final class PlanRunner extends VerticleBase {
 
   /** Problems by database, one line each; empty when every database passed. */
   private Future<Map<String, String>> preflight(PlanRecord plan) {
-    Map<String, String> problems = new HashMap<>();
+    Map<String, String> problems = new java.util.concurrent.ConcurrentHashMap<>();
     List<Future<PreflightReport>> checks = plan.compiled().databases().stream()
         .map(db -> preflight(plan, db).onSuccess(r -> noteProblems(problems, db, r)))
         .toList();
@@ -249,21 +283,43 @@ public final class PlanRunner extends VerticleBase {
     if (!PlanState.DRIVEN.contains(s)) {
       return Future.succeededFuture(Decision.NONE);
     }
-    Optional<DatabaseRecord> failed = dbs.stream().filter(d -> d.state() == DatabaseState.FAILED).findFirst();
-    if (failed.isEmpty() && s == PlanState.FAILED) {
-      // Every failed database was retried (e.g. while the plan was paused): the plan runs its phase again.
+    List<DatabaseRecord> failed = dbs.stream().filter(d -> d.state() == DatabaseState.FAILED).toList();
+    boolean stopped = rolloutStopped(plan, dbs, failed);
+    if (!stopped && s == PlanState.FAILED) {
+      // Failed databases were retried (e.g. while the plan was paused): the plan runs its phase again.
       return fire(tx, plan, PlanEvent.FAILURES_CLEARED, null, null, null, null);
     }
     if (dbs.stream().allMatch(d -> d.state() == DatabaseState.DONE)) {
       return advance(tx, plan);
     }
-    if (failed.isPresent() && s != PlanState.FAILED) {
-      String cause = failed.get().database() + ": " + failed.get().lastError().orElse("failed");
-      // The "failed" hook already ran for the database, on the daemon that drove it (see driverEnded).
-      return fire(tx, plan, PlanEvent.DATABASE_FAILED, cause, null, null, failed.get().database());
+    if (stopped && s != PlanState.FAILED) {
+      // The "failed" hook already ran for each database, on the daemon that drove it (see driverEnded).
+      return fire(tx, plan, PlanEvent.DATABASE_FAILED, failures(plan, failed), null, null, failed.get(0).database());
     }
     List<String> wanted = Rollout.claimable(plan.compiled().rollout(), dbs, drivenHere(plan.id()));
     return claimAll(tx, plan, wanted).map(fences -> new Decision(plan, List.of(), fences, false));
+  }
+
+  /**
+   * The rollout of the phase stops (and the plan fails) at {@code rollout.max-failures} failed databases, or
+   * earlier when databases failed and nothing else is left to run (the phase barrier could never open).
+   * Worked example, max-failures 3, ten databases: two fail, the other eight go on; when the eight are done the
+   * plan fails with the two named, since the barrier can no longer open. A third failure stops it at once.
+   */
+  private static boolean rolloutStopped(PlanRecord plan, List<DatabaseRecord> dbs, List<DatabaseRecord> failed) {
+    if (failed.isEmpty()) {
+      return false;
+    }
+    boolean workLeft = dbs.stream().anyMatch(d -> d.state() == DatabaseState.PENDING || d.state() == DatabaseState.RUNNING);
+    return failed.size() >= plan.compiled().rollout().failureLimit() || !workLeft;
+  }
+
+  /** {@code 2 databases failed (max-failures 2): db3: ...; db7: ...}. */
+  private static String failures(PlanRecord plan, List<DatabaseRecord> failed) {
+    Map<String, String> causes = new HashMap<>();
+    failed.forEach(d -> causes.put(d.database(), d.lastError().orElse("failed")));
+    String count = failed.size() == 1 ? "1 database failed" : failed.size() + " databases failed";
+    return count + " (max-failures " + plan.compiled().rollout().failureLimit() + "): " + named(causes);
   }
 
   /**
@@ -291,9 +347,16 @@ public final class PlanRunner extends VerticleBase {
       chain = chain.compose(v -> tx.failDatabase(plan.id(), db, cause))
           .compose(v -> tx.append(NewEvent.work(plan.id(), db, null, instance, "preflight-failed", cause)));
     }
-    String first = problems.keySet().iterator().next();
-    return chain.compose(v -> fire(tx, plan, PlanEvent.PREFLIGHT_FAILED,
-        "preflight: " + first + ": " + problems.get(first), null, "failed", first));
+    String first = new TreeSet<>(problems.keySet()).first();
+    return chain.compose(v -> fire(tx, plan, PlanEvent.PREFLIGHT_FAILED, "preflight: " + named(problems), null,
+        "failed", first));
+  }
+
+  /** {@code db1: cannot connect ...; db7: ...}, sorted by name, at most {@link #NAMED} of them. */
+  private static String named(Map<String, String> problems) {
+    List<String> names = new ArrayList<>(new TreeSet<>(problems.keySet()));
+    String listed = names.stream().limit(NAMED).map(n -> n + ": " + problems.get(n)).collect(Collectors.joining("; "));
+    return names.size() > NAMED ? listed + "; and " + (names.size() - NAMED) + " more" : listed;
   }
 
   /** The phase ended on every database: the next phase starts, or the plan waits for approval or ends. */
@@ -367,7 +430,7 @@ public final class PlanRunner extends VerticleBase {
           plan.phase().wireName(), fence.token());
     }
     DatabaseDriver driver = new DatabaseDriver(vertx, store, target(fence.database()),
-        config.database(fence.database()), config.defaults(), config.daemon(), plan, fence, steps);
+        config.database(fence.database()), config.defaults(), config.daemon(), plan, fence, steps, heartbeat);
     drivers.put(key, driver);
     Future<DatabaseDriver.End> run = driver.run();
     driving.put(key, run);
@@ -392,11 +455,9 @@ public final class PlanRunner extends VerticleBase {
   }
 
   private Pool target(String name) {
-    return targets.computeIfAbsent(name, n -> PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(Math.max(config.database(n).poolSize(), 2)))
-        .connectingTo(PgConnections.options(config.database(n), APP_NAME))
-        .using(vertx)
-        .build());
+    Connector c = connector == null ? Connector.direct(vertx) : connector;
+    return targets.computeIfAbsent(name, n ->
+        c.pool(PgConnections.options(config.database(n), APP_NAME), Math.max(config.database(n).poolSize(), 2)));
   }
 
   /** What one visit decided, acted on after its transaction committed. */

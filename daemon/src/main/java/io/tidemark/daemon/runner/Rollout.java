@@ -11,7 +11,9 @@ import java.util.Set;
  * Which databases of a plan may be driven now within its current phase. The first {@code canary} databases
  * (in the plan's order) run the phase alone and must all be done before any other starts; after them at most
  * {@code parallel} run at a time. Worked example, canary 1, parallel 2, databases a b c d: a alone; then b c;
- * d when b or c is done. A failed or paused canary holds the rest back. Pure; any thread.
+ * d when b or c is done. A failed or paused canary holds the rest back. Once {@code max-failures} databases
+ * of the phase failed, no database starts any more; those already running are still taken over when their
+ * daemon died, so they finish. Pure; any thread.
  */
 final class Rollout {
   private Rollout() {}
@@ -28,6 +30,10 @@ final class Rollout {
     List<DatabaseRecord> stage = canaryStage ? canaries : databases;
     int limit = canaryStage ? Math.min(canary, parallel) : parallel;
 
+    long failed = databases.stream().filter(d -> d.state() == DatabaseState.FAILED).count();
+    if (failed >= rollout.failureLimit()) {
+      limit = 0;
+    }
     List<String> claims = new ArrayList<>();
     int running = 0;
     for (DatabaseRecord d : stage) {

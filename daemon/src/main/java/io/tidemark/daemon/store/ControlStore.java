@@ -7,13 +7,16 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * The control store: the one owner of every statement on the {@code tidemark} schema of the state database
- * (plans, their databases and steps, the event log, leases; the schema itself through {@link ControlSchema}).
+ * (plans, their databases and steps, the event log, leases, the servers' shared budget slots through
+ * {@link BudgetClaims}; the schema itself through {@link ControlSchema}).
  * Shaped after Flyway's {@code SchemaHistory} and pgroll's {@code State}: callers decide, the store writes,
  * and the invariants the database can hold are constraints (see {@link Migrations}).
  *
@@ -94,6 +97,24 @@ public final class ControlStore {
       + "   SET expires_at = now() + make_interval(secs => $1::double precision / 1000)"
       + "   WHERE plan_id = $2 AND database = $3 AND owner = $4 AND fencing_token = $5 RETURNING plan_id, database)"
       + " SELECT p.state, p.max_rows_per_second, p.operator_throttle, d.paused, d.phase"
+      + " FROM renewed r JOIN tidemark.plans p ON p.id = r.plan_id"
+      + " JOIN tidemark.plan_databases d ON d.plan_id = r.plan_id AND d.database = r.database";
+  /**
+   * {@link #RENEW} for many leases at once: the fences travel as four parallel arrays, and a lease is renewed
+   * only where owner and token still match. Rows are locked in (plan, database) order, so two daemons'
+   * batches never wait on each other crosswise.
+   */
+  private static final String RENEW_ALL = "WITH held AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[],"
+      + "   $5::bigint[]) AS h (plan_id, database, owner, token)),"
+      + " locked AS (SELECT l.plan_id, l.database FROM tidemark.leases l JOIN held h ON l.plan_id = h.plan_id"
+      + "   AND l.database = h.database AND l.owner = h.owner AND l.fencing_token = h.token"
+      + "   ORDER BY l.plan_id, l.database FOR UPDATE OF l),"
+      + " renewed AS (UPDATE tidemark.leases l"
+      + "   SET expires_at = now() + make_interval(secs => $1::double precision / 1000)"
+      + "   FROM locked k WHERE l.plan_id = k.plan_id AND l.database = k.database"
+      + "   RETURNING l.plan_id, l.database, l.owner, l.fencing_token)"
+      + " SELECT r.plan_id, r.database, r.owner, r.fencing_token, p.state, p.max_rows_per_second,"
+      + " p.operator_throttle, d.paused, d.phase"
       + " FROM renewed r JOIN tidemark.plans p ON p.id = r.plan_id"
       + " JOIN tidemark.plan_databases d ON d.plan_id = r.plan_id AND d.database = r.database";
   private static final String RELEASE = "UPDATE tidemark.leases SET expires_at = '-infinity'"
@@ -189,9 +210,60 @@ public final class ControlStore {
         f.token())).map(rs -> Rows.first(rs, Rows::leaseStatus));
   }
 
+  /**
+   * {@link #renew} for every lease in {@code fences}, in one statement: what each still-held lease's driver
+   * must react to, by fence. A fence missing from the answer lost its lease. One statement per heartbeat for a
+   * whole daemon, rather than one per driver: at 150 drivers the per-driver renewals alone kept the control
+   * store busy.
+   */
+  public Future<Map<Fence, LeaseStatus>> renewAll(List<Fence> fences, Duration duration) {
+    if (fences.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    Tuple args = Tuple.of(duration.toMillis())
+        .addArrayOfString(fences.stream().map(Fence::planId).toArray(String[]::new))
+        .addArrayOfString(fences.stream().map(Fence::database).toArray(String[]::new))
+        .addArrayOfString(fences.stream().map(Fence::owner).toArray(String[]::new))
+        .addArrayOfLong(fences.stream().map(Fence::token).toArray(Long[]::new));
+    return pool.preparedQuery(RENEW_ALL).execute(args).map(rs -> {
+      Map<Fence, LeaseStatus> renewed = new HashMap<>();
+      rs.forEach(r -> renewed.put(new Fence(r.getString("plan_id"), r.getString("database"), r.getString("owner"),
+          r.getLong("fencing_token")), Rows.leaseStatus(r)));
+      return renewed;
+    });
+  }
+
   /** Gives the lease up at once so another daemon (or this one, later) can claim it without waiting. */
   public Future<Void> release(Fence f) {
     return pool.preparedQuery(RELEASE).execute(Tuple.of(f.planId(), f.database(), f.owner(), f.token())).mapEmpty();
+  }
+
+  /**
+   * The lowest free slot of {@code server}'s budget {@code kind} ({@code connection}, {@code backfill}) out of
+   * {@code max}, now held by {@code holder} for {@code ttl}; empty when every slot is live. See
+   * {@link BudgetClaims} for how two daemons claiming at once stay within {@code max}.
+   */
+  public Future<Optional<Integer>> claimSlot(String server, String kind, int max, String holder, Duration ttl) {
+    return BudgetClaims.claim(pool, server, kind, max, holder, ttl);
+  }
+
+  /** Extends every budget slot {@code holder} holds, in one statement; returns how many it still holds. */
+  public Future<Integer> renewSlots(String holder, Duration ttl) {
+    return BudgetClaims.renew(pool, holder, ttl).map(List::size);
+  }
+
+  public Future<Void> releaseSlot(String server, String kind, int slot, String holder) {
+    return BudgetClaims.release(pool, server, kind, slot, holder);
+  }
+
+  /** Gives up every budget slot of {@code holder} (a clean stop, or a restart under the same instance id). */
+  public Future<Void> releaseSlots(String holder) {
+    return BudgetClaims.releaseAll(pool, holder);
+  }
+
+  /** Live slots of (server, kind) over all daemons on this control store. */
+  public Future<Long> liveSlots(String server, String kind) {
+    return BudgetClaims.live(pool, server, kind);
   }
 
   public Future<Void> stepStarted(Fence f, RunPhase phase, String stepId, int position) {

@@ -112,5 +112,21 @@ final class Migrations {
         ADD CONSTRAINT leases_database_of_plan FOREIGN KEY (plan_id, database)
           REFERENCES tidemark.plan_databases (plan_id, database)""");
 
-  static final List<List<String>> ALL = List.of(V1, V2);
+  /**
+   * Slots of the per-server budgets (connections, concurrent backfills) claimed by daemons, like leases: a row
+   * is one slot held by {@code holder} until {@code expires_at}; a daemon killed -9 stops renewing, and its
+   * slots are free once they expire. See {@link BudgetClaims}.
+   */
+  private static final List<String> V3 = List.of(
+      """
+      CREATE TABLE tidemark.budget_slots (
+        server text NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('connection', 'backfill')),
+        slot int NOT NULL CHECK (slot >= 0),
+        holder text NOT NULL,
+        expires_at timestamptz NOT NULL,
+        PRIMARY KEY (server, kind, slot))""",
+      "CREATE INDEX budget_slots_holder_idx ON tidemark.budget_slots (holder)");
+
+  static final List<List<String>> ALL = List.of(V1, V2, V3);
 }

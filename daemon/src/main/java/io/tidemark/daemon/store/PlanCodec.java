@@ -25,7 +25,11 @@ import java.util.function.Function;
  * that stored it). Daemons of two versions may share one control store during a rolling upgrade: a daemon
  * refuses a format newer than its own with {@code cannot decode plan: format 2 written by version 1.4.0}
  * rather than guessing, and the store fails only that plan. A row without {@code format} is format 1 (the
- * first release stored none). Pure functions; any thread.
+ * first release stored none).
+ *
+ * <p>{@code maxFailures} ({@code rollout.max-failures}) is an optional member of format 1, written only when the
+ * plan sets it: a daemon that predates it ignores it and stops the rollout at the first failed database, the
+ * stricter reading, so a plan stored by either version runs safely on both. Pure functions; any thread.
  */
 public final class PlanCodec {
   /** The format this daemon writes and the newest it reads. A new format is a new number, never an edit. */
@@ -35,7 +39,7 @@ public final class PlanCodec {
   private PlanCodec() {}
 
   public static JsonObject encode(CompiledPlan plan) {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("format", FORMAT)
         .put("writtenBy", VERSION)
         .put("id", plan.id())
@@ -46,6 +50,8 @@ public final class PlanCodec {
         .put("parallel", plan.rollout().parallel())
         .put("approval", plan.approval().name())
         .put("steps", steps(plan.steps()));
+    plan.rollout().maxFailures().ifPresent(n -> json.put("maxFailures", n));
+    return json;
   }
 
   /**
@@ -75,7 +81,9 @@ public final class PlanCodec {
         json.getString("description"),
         json.getString("contentHash"),
         strings(json.getJsonArray("databases")),
-        new CompiledPlan.Rollout(json.getInteger("canary"), json.getInteger("parallel")),
+        new CompiledPlan.Rollout(json.getInteger("canary"), json.getInteger("parallel"),
+            json.containsKey("maxFailures") ? java.util.OptionalInt.of(json.getInteger("maxFailures"))
+                : java.util.OptionalInt.empty()),
         CompiledPlan.Approval.valueOf(json.getString("approval")),
         decodeSteps(json.getJsonArray("steps")));
   }

@@ -15,9 +15,15 @@ public enum PlanEvent {
   PHASE_DONE,
   /** Every database finished migrate and the plan wants an operator before contract. */
   NEEDS_CONTRACT_APPROVAL,
-  /** A database failed in the plan's phase. */
+  /**
+   * The rollout of the plan's phase stopped on failed databases: {@code rollout.max-failures} of them, or fewer
+   * with nothing else left to run (the runner decides which; the table only moves the plan).
+   */
   DATABASE_FAILED,
-  /** A failed plan has no failed database left (they were retried while the plan was paused). */
+  /**
+   * A failed plan's rollout is no longer stopped: its failed databases were retried (e.g. while the plan was
+   * paused) down to fewer than {@code rollout.max-failures}, with work left.
+   */
   FAILURES_CLEARED,
   /** The stored compiled form cannot be decoded by this daemon (corrupt, or a newer format). */
   UNDECODABLE,

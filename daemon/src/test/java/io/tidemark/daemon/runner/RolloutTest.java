@@ -8,6 +8,7 @@ import io.tidemark.daemon.store.RunPhase;
 import io.tidemark.planner.CompiledPlan;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -46,9 +47,19 @@ class RolloutTest {
   }
 
   @Test
-  void aFailedDatabaseDoesNotStopTheOthers() {
-    assertThat(Rollout.claimable(new CompiledPlan.Rollout(0, 3), dbs("failed", "pending", "done", "pending"), Set.of()))
+  void aFailedDatabaseBelowMaxFailuresDoesNotStopTheOthers() {
+    assertThat(Rollout.claimable(new CompiledPlan.Rollout(0, 3, OptionalInt.of(2)),
+        dbs("failed", "pending", "done", "pending"), Set.of()))
         .containsExactly("b", "d");
+  }
+
+  @Test
+  void atMaxFailuresNothingStartsButRunningDatabasesAreStillTakenOver() {
+    assertThat(Rollout.claimable(new CompiledPlan.Rollout(0, 3, OptionalInt.of(2)),
+        dbs("failed", "running", "failed", "pending"), Set.of()))
+        .containsExactly("b");
+    assertThat(Rollout.claimable(new CompiledPlan.Rollout(0, 3), dbs("failed", "pending", "pending"), Set.of()))
+        .as("the default stops at the first failure").isEmpty();
   }
 
   private static List<DatabaseRecord> dbs(String... states) {

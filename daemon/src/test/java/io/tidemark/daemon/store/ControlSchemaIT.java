@@ -49,7 +49,7 @@ class ControlSchemaIT {
     assertThat(db.queryLong("SELECT count(*) FROM tidemark.schema_version")).isEqualTo(ControlSchema.CURRENT_VERSION);
     assertThat(db.queryRows("SELECT table_name FROM information_schema.tables WHERE table_schema = 'tidemark'"
         + " ORDER BY 1")).extracting(r -> r.get(0))
-        .containsExactly("events", "leases", "plan_databases", "plans", "schema_version", "step_states");
+        .containsExactly("budget_slots", "events", "leases", "plan_databases", "plans", "schema_version", "step_states");
   }
 
   @Test

@@ -58,7 +58,9 @@ public final class PlanRenderer {
 
   private static String rollout(CompiledPlan.Rollout rollout) {
     String then = rollout.parallel() == 1 ? "one at a time" : rollout.parallel() + " at a time";
-    return rollout.canary() == 0 ? then : "canary " + rollout.canary() + ", then " + then;
+    String stops = rollout.maxFailures().isEmpty() ? ""
+        : "; stops after " + rollout.failureLimit() + " failed database" + (rollout.failureLimit() == 1 ? "" : "s");
+    return (rollout.canary() == 0 ? then : "canary " + rollout.canary() + ", then " + then) + stops;
   }
 
   private static void step(CompiledStep step, StringBuilder out) {
@@ -124,7 +126,8 @@ public final class PlanRenderer {
     out.append("\"databases\":");
     strings(plan.databases(), out);
     out.append(",\"rollout\":{\"canary\":").append(plan.rollout().canary())
-        .append(",\"parallel\":").append(plan.rollout().parallel()).append("},");
+        .append(",\"parallel\":").append(plan.rollout().parallel())
+        .append(",\"maxFailures\":").append(plan.rollout().failureLimit()).append("},");
     field("approval", plan.approval().name().toLowerCase(Locale.ROOT), out);
     out.append(",\"phases\":[");
     for (Phase phase : Phase.values()) {

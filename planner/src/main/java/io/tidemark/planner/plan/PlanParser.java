@@ -252,8 +252,10 @@ public final class PlanParser {
     ObjectReader o = rollout.get();
     int canary = (int) Math.min(o.nonNegativeLong("canary").orElse(0), Integer.MAX_VALUE);
     int parallel = o.has("parallel") ? o.positiveInt("parallel").orElse(1) : 1;
+    java.util.OptionalInt maxFailures = o.has("max-failures") ? o.positiveInt("max-failures")
+        : java.util.OptionalInt.empty();
     o.finish();
-    return new Rollout(canary, parallel);
+    return new Rollout(canary, parallel, maxFailures);
   }
 
   private static Approval approval(ObjectReader r, Optional<String> specApproval) {

@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# Fleet benchmark: one plan over N databases on this one PostgreSQL server, through the daemon, against
+# the seeds' way (a shell loop running `psql -f migration.sql` against each database in turn).
+#
+#   ./bench/fleet.sh --databases 100
+#
+# The plan: an index, a foreign key, a new column backfilled, then NOT NULL and a dropped column, on
+# copies of one template database (customers + orders, about 10,000 rows). Reports wall time, the
+# per-database time p50/p99, the peak number of connections Tidemark held (pg_stat_activity sampled every
+# 500 ms, by application_name), the daemon's peak heap and RSS, the number of series on /metrics and the
+# SIGTERM shutdown time; and the sequential loop's wall time on the same copies. Prints one markdown
+# table (also written to bench/results/fleet-<stamp>/report.md) and drops every database it created,
+# also on Ctrl-C. Changes no server setting.
+#
+# Options (defaults in brackets):
+#   --databases N     databases in the fleet [100]
+#   --budget N        servers.fleet.max-connections [10]
+#   --backfills N     servers.fleet.max-concurrent-backfills [1, the default]
+#   --parallel N      rollout.parallel [N]
+#   --xmx SIZE        the daemon's -Xmx [256m]
+#   --skip-loop       do not time the sequential psql loop
+#   --skip-build      reuse daemon/target/tidemark.jar
+#
+# Needs: PostgreSQL on 127.0.0.1:5432 (user postgres, trust; PGHOST/PGPORT/PGUSER override), psql, curl,
+# java 17 (jstat), mvn (unless --skip-build).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+
+N=100
+BUDGET=10
+BACKFILLS=1
+PARALLEL=""
+XMX=256m
+SKIP_LOOP=0
+SKIP_BUILD=0
+usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --databases) N=$2; shift 2 ;;
+    --budget) BUDGET=$2; shift 2 ;;
+    --backfills) BACKFILLS=$2; shift 2 ;;
+    --parallel) PARALLEL=$2; shift 2 ;;
+    --xmx) XMX=$2; shift 2 ;;
+    --skip-loop) SKIP_LOOP=1; shift ;;
+    --skip-build) SKIP_BUILD=1; shift ;;
+    -h|--help) usage ;;
+    *) echo "unknown option: $1" >&2; usage ;;
+  esac
+done
+[[ $N =~ ^[0-9]+$ && $N -ge 1 && $N -le 5000 ]] || { echo "--databases must be 1..5000" >&2; exit 2; }
+[[ $BUDGET =~ ^[0-9]+$ && $BUDGET -ge 3 ]] || { echo "--budget must be >= 3" >&2; exit 2; }
+PARALLEL=${PARALLEL:-$N}
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT="$HERE/results/fleet-$STAMP-$N"
+mkdir -p "$OUT"
+PREFIX=bench_fleet
+STATE_DB=${PREFIX}_state
+TEMPLATE_DB=${PREFIX}_tpl
+PORT=${TIDEMARK_BENCH_PORT:-7699}
+TOKEN=bench-token-$RANDOM$RANDOM$RANDOM
+DAEMON_PID=""
+SAMPLER_PID=""
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/bench.log" >&2; }
+q() { psql -X -v ON_ERROR_STOP=1 -Atq "$@"; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+db() { printf '%s_%04d' "$PREFIX" "$1"; }
+
+cleanup() {
+  set +e
+  [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null
+  [ -n "$DAEMON_PID" ] && kill -9 "$DAEMON_PID" 2>/dev/null
+  log "dropping the benchmark's databases"
+  q -d postgres -c "SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}\_%'" | while read -r d; do
+    q -d postgres -c "DROP DATABASE IF EXISTS \"$d\" WITH (FORCE)" >/dev/null 2>&1
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ "$SKIP_BUILD" = 0 ]; then
+  log "building daemon/target/tidemark.jar"
+  (cd "$ROOT" && mvn -B -q -DskipTests -Dmaven.test.skip=true package -pl daemon -am) >>"$OUT/bench.log" 2>&1
+fi
+JAR="$ROOT/daemon/target/tidemark.jar"
+[ -f "$JAR" ] || { echo "no $JAR" >&2; exit 1; }
+
+log "template $TEMPLATE_DB: 1,000 customers, 9,000 orders"
+q -d postgres -c "DROP DATABASE IF EXISTS $TEMPLATE_DB WITH (FORCE)" -c "CREATE DATABASE $TEMPLATE_DB"
+q -d "$TEMPLATE_DB" <<'SQL'
+CREATE TABLE customers (id bigint PRIMARY KEY, name text NOT NULL);
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, amount int NOT NULL, legacy text);
+INSERT INTO customers SELECT g, 'c' || g FROM generate_series(1, 1000) g;
+INSERT INTO orders SELECT g, 1 + g % 1000, g % 500, 'x' FROM generate_series(1, 9000) g;
+VACUUM ANALYZE;
+SQL
+
+copies() {
+  local t0; t0=$(now)
+  # Four at a time: each copy is WAL-logged (PostgreSQL 15's default strategy), so disk flushes dominate.
+  for i in $(seq 1 "$N"); do db "$i"; echo; done \
+    | xargs -P 4 -I{} psql -X -v ON_ERROR_STOP=1 -Atq -d postgres -c "CREATE DATABASE {} TEMPLATE $TEMPLATE_DB"
+  log "$N copies in $(elapsed "$t0" "$(now)") s"
+}
+
+# The seeds' way: the same change as plain statements, one database after the other.
+cat > "$OUT/migration.sql" <<'SQL'
+CREATE INDEX orders_customer_id_idx ON orders (customer_id);
+ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id);
+ALTER TABLE orders ADD COLUMN priority int;
+UPDATE orders SET priority = amount % 3;
+ALTER TABLE orders ALTER COLUMN priority SET NOT NULL;
+ALTER TABLE orders DROP COLUMN legacy;
+SQL
+cat > "$OUT/undo.sql" <<'SQL'
+DROP INDEX orders_customer_id_idx;
+ALTER TABLE orders DROP CONSTRAINT orders_customer_fk, DROP COLUMN priority, ADD COLUMN legacy text DEFAULT 'x';
+ALTER TABLE orders ALTER COLUMN legacy DROP DEFAULT;
+VACUUM ANALYZE orders;
+SQL
+LOOP_S="-"
+if [ "$SKIP_LOOP" = 0 ]; then
+  copies
+  log "sequential loop: psql -f migration.sql on each database"
+  t0=$(now)
+  for i in $(seq 1 "$N"); do psql -X -q -v ON_ERROR_STOP=1 -d "$(db "$i")" -f "$OUT/migration.sql" >/dev/null; done
+  LOOP_S=$(elapsed "$t0" "$(now)")
+  log "sequential loop: $LOOP_S s; undoing it (not timed) so Tidemark starts from the same copies"
+  for i in $(seq 1 "$N"); do psql -X -q -v ON_ERROR_STOP=1 -d "$(db "$i")" -f "$OUT/undo.sql" >/dev/null; done
+else
+  copies
+fi
+q -d postgres -c "DROP DATABASE IF EXISTS $STATE_DB WITH (FORCE)" -c "CREATE DATABASE $STATE_DB"
+
+{
+  echo "tidemark {"
+  echo "  state-database = state"
+  echo "  http { port = $PORT }"
+  echo "  auth.tokens = [ { name = bench, role = operator, token = \"$TOKEN\" } ]"
+  echo "  databases {"
+  echo "    state { url = \"postgresql://$PGUSER@$PGHOST:$PGPORT/$STATE_DB?sslmode=disable\", server = control }"
+  for i in $(seq 1 "$N"); do
+    printf '    d%04d { url = "postgresql://%s@%s:%s/%s?sslmode=disable", server = fleet }\n' \
+      "$i" "$PGUSER" "$PGHOST" "$PGPORT" "$(db "$i")"
+  done
+  echo "  }"
+  echo "  servers { fleet { max-connections = $BUDGET, max-concurrent-backfills = $BACKFILLS } }"
+  echo "  daemon { instance-id = bench, poll-interval = 500ms }"
+  echo "}"
+} > "$OUT/tidemark.conf"
+{
+  echo "id = \"fleet-$STAMP\""
+  printf 'databases = ['; for i in $(seq 1 "$N"); do printf '%sd%04d' "$([ "$i" = 1 ] || echo ', ')" "$i"; done; echo ']'
+  echo "rollout { canary = 1, parallel = $PARALLEL }"
+  echo "contract.approval = auto"
+  cat <<'PLAN'
+expand = [
+  { op = create_index, table = orders, name = orders_customer_id_idx, columns = [customer_id] }
+  { op = add_foreign_key, table = orders, name = orders_customer_fk, columns = [customer_id],
+    references { table = customers, columns = [id] } }
+  { op = add_column, table = orders, column = priority, type = int }
+]
+migrate = [ { op = backfill, table = orders, set = "priority = amount % 3" } ]
+contract = [
+  { op = set_not_null, table = orders, column = priority }
+  { op = drop_column, table = orders, column = legacy }
+]
+PLAN
+} > "$OUT/plan.conf"
+
+log "starting the daemon (-Xmx$XMX)"
+java -Xmx"$XMX" -jar "$JAR" run --config "$OUT/tidemark.conf" >"$OUT/daemon.log" 2>&1 &
+DAEMON_PID=$!
+for _ in $(seq 1 120); do grep -q "ready" "$OUT/daemon.log" && break; sleep 0.5; done
+grep -q "ready" "$OUT/daemon.log" || { echo "daemon did not start; see $OUT/daemon.log" >&2; exit 1; }
+
+# Every 500 ms: Tidemark's sessions on the fleet's databases, the daemon's RSS and heap in use.
+(
+  while kill -0 "$DAEMON_PID" 2>/dev/null; do
+    conns=$(q -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'tidemark/%'
+      AND datname LIKE '${PREFIX}\_0%'" 2>/dev/null || echo 0)
+    rss=$(awk '/VmRSS/ { print $2 }' "/proc/$DAEMON_PID/status" 2>/dev/null || echo 0)
+    heap=$(jstat -gc "$DAEMON_PID" 2>/dev/null | awk 'NR == 2 { printf "%d", $3 + $4 + $6 + $8 }' || echo 0)
+    echo "$(date +%s.%N) $conns $rss ${heap:-0}"
+    sleep 0.5
+  done
+) > "$OUT/samples.txt" &
+SAMPLER_PID=$!
+
+log "submitting the plan over $N databases"
+t0=$(now)
+curl -sf -H "Authorization: Bearer $TOKEN" -H "Content-Type: text/plain" --data-binary @"$OUT/plan.conf" \
+  "http://127.0.0.1:$PORT/plans" >/dev/null
+while :; do
+  s=$(q -d "$STATE_DB" -c "SELECT state FROM tidemark.plans")
+  case "$s" in completed) break ;; failed|cancelled|rolled-back) echo "plan $s; see $OUT" >&2; exit 1 ;; esac
+  sleep 0.5
+done
+TIDEMARK_S=$(elapsed "$t0" "$(now)")
+log "plan completed in $TIDEMARK_S s"
+SERIES=$(curl -sf "http://127.0.0.1:$PORT/metrics" | grep -vc '^#')
+
+# Per database: the time its drivers ran, each phase from its lease to its last event (barrier waits and
+# the queue before the lease left out; the queue for connections inside a phase included).
+q -d "$STATE_DB" -c "WITH e AS (SELECT database, at, count(*) FILTER (WHERE kind = 'lease-acquired')
+    OVER (PARTITION BY database ORDER BY id) AS run FROM tidemark.events WHERE database IS NOT NULL),
+  runs AS (SELECT database, run, max(at) - min(at) AS took FROM e WHERE run > 0 GROUP BY database, run)
+  SELECT extract(epoch FROM sum(took)) FROM runs GROUP BY database ORDER BY 1" > "$OUT/per-database.txt"
+P50=$(awk '{ a[NR] = $1 } END { printf "%.1f", a[int((NR - 1) * 0.50) + 1] }' "$OUT/per-database.txt")
+P99=$(awk '{ a[NR] = $1 } END { printf "%.1f", a[int((NR - 1) * 0.99) + 1] }' "$OUT/per-database.txt")
+
+log "SIGTERM"
+t1=$(now)
+kill -TERM "$DAEMON_PID"
+wait "$DAEMON_PID" || true
+SHUTDOWN_S=$(elapsed "$t1" "$(now)")
+DAEMON_PID=""
+wait "$SAMPLER_PID" 2>/dev/null || true
+SAMPLER_PID=""
+PEAK_CONNS=$(awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }' "$OUT/samples.txt")
+PEAK_RSS=$(awk 'BEGIN { m = 0 } $3 > m { m = $3 } END { printf "%d", m / 1024 }' "$OUT/samples.txt")
+PEAK_HEAP=$(awk 'BEGIN { m = 0 } $4 > m { m = $4 } END { printf "%d", m / 1024 }' "$OUT/samples.txt")
+SAMPLES=$(wc -l < "$OUT/samples.txt")
+
+{
+  echo "| N | method | wall s | per-db p50 s | per-db p99 s | peak connections | peak heap MB | peak RSS MB | /metrics series | shutdown s |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  echo "| $N | Tidemark (max-connections $BUDGET, max-concurrent-backfills $BACKFILLS, parallel $PARALLEL, -Xmx$XMX) | $TIDEMARK_S | $P50 | $P99 | $PEAK_CONNS | $PEAK_HEAP | $PEAK_RSS | $SERIES | $SHUTDOWN_S |"
+  echo "| $N | sequential \`psql -f migration.sql\` loop | $LOOP_S | | | 1 | | | | |"
+  echo
+  echo "($SAMPLES samples every 500 ms; per-database time: its three phases, each from its lease to its last event)"
+} | tee "$OUT/report.md"
