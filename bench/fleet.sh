@@ -176,8 +176,11 @@ PLAN
 log "starting the daemon (-Xmx$XMX)"
 java -Xmx"$XMX" -jar "$JAR" run --config "$OUT/tidemark.conf" >"$OUT/daemon.log" 2>&1 &
 DAEMON_PID=$!
-for _ in $(seq 1 120); do grep -q "ready" "$OUT/daemon.log" && break; sleep 0.5; done
-grep -q "ready" "$OUT/daemon.log" || { echo "daemon did not start; see $OUT/daemon.log" >&2; exit 1; }
+# Ready means the API answers /health/ready (the control schema is current); a log line is no signal: "ready"
+# also matches a library's "already registered" warning, which can come first.
+ready() { curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1; }
+for _ in $(seq 1 120); do ready && break; sleep 0.5; done
+ready || { echo "daemon did not start; see $OUT/daemon.log" >&2; exit 1; }
 
 # Every 500 ms: Tidemark's sessions on the fleet's databases, the daemon's RSS and heap in use.
 (
