@@ -92,19 +92,12 @@ final class Tokens {
   int closing(int open) {
     int depth = 0;
     for (int i = open; i < tokens.size(); i++) {
-      depth += depth(tokens.get(i));
+      depth += tokens.get(i).depthChange();
       if (depth == 0) {
         return i;
       }
     }
     return -1;
-  }
-
-  private static int depth(SqlToken t) {
-    if (t.isPunctuation("(") || t.isPunctuation("[")) {
-      return 1;
-    }
-    return t.isPunctuation(")") || t.isPunctuation("]") ? -1 : 0;
   }
 
   /** The first index in {@code [from, to)} at parenthesis depth 0 holding one of the words, or {@code to}. */
@@ -115,7 +108,7 @@ final class Tokens {
       if (depth == 0 && t.kind() == SqlToken.Kind.WORD && words.contains(t.upper())) {
         return i;
       }
-      depth += depth(t);
+      depth += t.depthChange();
     }
     return to;
   }
@@ -131,7 +124,7 @@ final class Tokens {
         parts.add(new int[] {start, i});
         start = i + 1;
       }
-      depth += depth(t);
+      depth += t.depthChange();
     }
     if (start < to) {
       parts.add(new int[] {start, to});

@@ -61,6 +61,14 @@ public record SqlToken(Kind kind, String text, int start) {
     return kind == Kind.PUNCTUATION && text.equals(p);
   }
 
+  /** How this token changes the bracket depth: +1 for {@code (} and {@code [}, -1 for {@code )} and {@code ]}. */
+  public int depthChange() {
+    if (isPunctuation("(") || isPunctuation("[")) {
+      return 1;
+    }
+    return isPunctuation(")") || isPunctuation("]") ? -1 : 0;
+  }
+
   /** Whitespace and comments: the tokens PostgreSQL skips. */
   public boolean isTrivia() {
     return kind == Kind.WHITESPACE || isComment();

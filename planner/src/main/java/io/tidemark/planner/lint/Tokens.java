@@ -25,10 +25,7 @@ final class Tokens {
   }
 
   static int depthChange(SqlToken token) {
-    if (token.isPunctuation("(") || token.isPunctuation("[")) {
-      return 1;
-    }
-    return token.isPunctuation(")") || token.isPunctuation("]") ? -1 : 0;
+    return token.depthChange();
   }
 
   /** The index of the bracket closing the one at {@code open}, or the last index if it is never closed. */
