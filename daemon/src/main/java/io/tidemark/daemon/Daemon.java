@@ -69,7 +69,7 @@ public final class Daemon {
 
   private Daemon(Vertx vertx, Pool state, PlanOperations operations, EngineBackfillRunner backfills,
       String runnerDeployment, TidemarkConfig config, TidemarkMetrics metrics, ConnectionBudget connections,
-      SharedClaims claims) {
+      SharedClaims claims, ControlStore store) {
     this.connections = connections;
     this.claims = claims;
     this.vertx = vertx;
@@ -79,7 +79,7 @@ public final class Daemon {
     this.runnerDeployment = runnerDeployment;
     this.config = config;
     this.metrics = metrics;
-    this.retention = new Retention(vertx, new ControlStore(state), config.retention());
+    this.retention = new Retention(vertx, store, config.retention());
   }
 
   /**
@@ -120,7 +120,7 @@ public final class Daemon {
         .compose(found -> claims.start())
         .compose(found -> connections.reserveControl(control, controlPoolSize(config)))
         .compose(found -> vertx.deployVerticle(runner))
-        .map(id -> new Daemon(vertx, state, ops, backfills, id, config, metrics, connections, claims))
+        .map(id -> new Daemon(vertx, state, ops, backfills, id, config, metrics, connections, claims, store))
         .compose(Daemon::startApi)
         .onSuccess(d -> LOG.info("daemon {} started on state database {}", instance, config.stateDatabase()))
         .onSuccess(started::complete)
