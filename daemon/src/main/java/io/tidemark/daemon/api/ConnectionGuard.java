@@ -1,9 +1,11 @@
 package io.tidemark.daemon.api;
 
+import io.netty.channel.socket.DuplexChannel;
 import io.tidemark.config.HttpSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.impl.VertxConnection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,8 +22,8 @@ import org.slf4j.LoggerFactory;
  *       connection opening or of the previous answer on it. A client sending {@code GET / HTTP/1.1\r\nH} one
  *       byte a second keeps the connection busy, so Vert.x's idle timeout never fires; this deadline does.
  *       Once the headers are in, a request that announced no body stops the clock; one with a body keeps it
- *       running until the body has been read (a body never read because the request was refused makes the
- *       connection close with the answer, see {@link #answered});
+ *       running until the body has been read (a body never read because the request was refused is read
+ *       and thrown away after the answer, then the connection is closed, see {@link #answered});
  *   <li>an idle keep-alive connection is closed by the same deadline.
  * </ul>
  * A cut-off connection whose headers had arrived gets a 408 first. Connections cut off or refused are
@@ -37,6 +39,7 @@ final class ConnectionGuard {
   private final Vertx vertx;
   private final int maxConnections;
   private final long readTimeoutMs;
+  private final long lingerMaxBytes;
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong cutOff = new AtomicLong();
@@ -47,6 +50,7 @@ final class ConnectionGuard {
     this.vertx = vertx;
     this.maxConnections = http.maxConnections();
     this.readTimeoutMs = http.requestReadTimeout().toMillis();
+    this.lingerMaxBytes = 8 * http.maxBodyBytes();
     this.reporter = vertx.setPeriodic(REPORT_EVERY_MS, id -> report());
   }
 
@@ -81,18 +85,49 @@ final class ConnectionGuard {
 
   /**
    * Called when the answer to {@code request} has been sent. A body the request announced but nobody read
-   * (401, 403, or a route that takes none) is still on its way: rather than read and discard it, the
-   * connection is closed. Otherwise the deadline for the next request starts.
+   * (401, 403, 413, or a route that takes none) is still on its way: it is discarded and the connection
+   * closed, see {@link #linger}. Otherwise the deadline for the next request starts.
    */
   void answered(HttpServerRequest request) {
     if (announcesBody(request) && !request.isEnded()) {
-      request.connection().close();
+      linger(request);
       return;
     }
     Watch watch = watches.get(request.connection());
     if (watch != null) {
       watch.current = null;
       watch.arm();
+    }
+  }
+
+  /**
+   * Closes a connection whose answer went out before the body it did not want, the way nginx's lingering
+   * close does. Closing at once is not enough: the kernel answers the body bytes still arriving on a closed
+   * socket with a reset, and a client still writing loses the answer it was already sent. For example a
+   * plan of 2 MiB POSTed with {@code max-body-size = 1 MiB}: the 413 goes out as soon as the headers are in,
+   * the client is still writing its body, the reset arrives, and Java's HttpClient reports "header parser
+   * received no bytes" instead of the 413. So the write side is shut first (the client reads the whole
+   * answer, then end of stream), the rest of the body is read and thrown away, and the connection is closed
+   * when the body ends, after {@code 8 × max-body-size} discarded bytes, or when the read deadline already
+   * running for this request expires, whichever comes first. Nothing discarded is kept: heap stays flat.
+   *
+   * <p>The half-close goes through Vert.x's own write queue ({@link VertxConnection#flush}), so the answer is
+   * flushed before the FIN; an HTTP/2 connection (never offered here) would simply linger without it.
+   */
+  private void linger(HttpServerRequest request) {
+    HttpConnection conn = request.connection();
+    long[] discarded = {0};
+    request.handler(chunk -> {
+      discarded[0] += chunk.length();
+      if (discarded[0] > lingerMaxBytes) {
+        conn.close();
+      }
+    });
+    request.exceptionHandler(e -> conn.close());
+    request.endHandler(v -> conn.close());
+    request.resume();
+    if (conn instanceof VertxConnection vc && vc.channel() instanceof DuplexChannel channel) {
+      vc.flush(done -> channel.shutdownOutput());
     }
   }
 

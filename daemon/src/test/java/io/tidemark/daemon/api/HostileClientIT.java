@@ -180,6 +180,34 @@ class HostileClientIT {
     }
   }
 
+  /**
+   * A client that writes its body after the answer has gone out (an ordinary client POSTing a plan over the
+   * size limit does) must still read that answer. Before the server discarded the rest of the body it closed
+   * the socket at once; the kernel answered the body still arriving with a reset, the client's next write
+   * failed with "broken pipe" and an HTTP client reported no answer at all.
+   */
+  @Test
+  @Order(3)
+  void aRefusedBodyIsDiscardedSoAClientStillWritingItReadsTheAnswer() {
+    for (String token : new String[] {SUBMITTER, null}) {
+      try (RawHttp c = new RawHttp(port)) {
+        long length = 4 * MAX_BODY;
+        assertThat(c.send(postHeaders(token, length))).isTrue();
+        sleep(300); // the answer is out before the first byte of the body
+        byte[] chunk = new byte[64 * 1024];
+        for (long sent = 0; sent < length; sent += chunk.length) {
+          assertThat(c.send(chunk)).as("body write after %d bytes", sent).isTrue();
+          sleep(2);
+        }
+        Answer a = c.readUntilClosed(5000);
+        assertThat(a.status()).isEqualTo(token == null ? 401 : 413);
+        assertThat(a.header("Connection")).isEqualTo("close");
+        assertThat(a.closed()).as("closed once the body was discarded").isTrue();
+      }
+    }
+    assertThat(ApiFixture.send(port, "GET", "/health/live", null, null, null).status()).isEqualTo(200);
+  }
+
   @Test
   @Order(3)
   void trickledHeadersAndBodiesAreCutOffAtTheReadTimeout() {
