@@ -174,7 +174,7 @@ PLAN
 } > "$OUT/plan.conf"
 
 log "starting the daemon (-Xmx$XMX)"
-java -Xmx"$XMX" -jar "$JAR" run --config "$OUT/tidemark.conf" >"$OUT/daemon.log" 2>&1 &
+java -Xmx"$XMX" ${TIDEMARK_BENCH_JAVA_OPTS:-} -jar "$JAR" run --config "$OUT/tidemark.conf" >"$OUT/daemon.log" 2>&1 &
 DAEMON_PID=$!
 # Ready means the API answers /health/ready (the control schema is current); a log line is no signal: "ready"
 # also matches a library's "already registered" warning, which can come first.
@@ -196,6 +196,10 @@ ready || { echo "daemon did not start; see $OUT/daemon.log" >&2; exit 1; }
 SAMPLER_PID=$!
 
 log "submitting the plan over $N databases"
+cpu() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat; }
+daemon_cpu() { awk '{ print ($14 + $15) / 100 }' "/proc/$DAEMON_PID/stat"; }
+read -r BUSY0 IDLE0 <<< "$(cpu)"
+DCPU0=$(daemon_cpu)
 t0=$(now)
 curl -sf -H "Authorization: Bearer $TOKEN" -H "Content-Type: text/plain" --data-binary @"$OUT/plan.conf" \
   "http://127.0.0.1:$PORT/plans" >/dev/null
@@ -205,6 +209,10 @@ while :; do
   sleep 0.5
 done
 TIDEMARK_S=$(elapsed "$t0" "$(now)")
+read -r BUSY1 IDLE1 <<< "$(cpu)"
+DAEMON_CPU=$(awk -v a="$DCPU0" -v b="$(daemon_cpu)" 'BEGIN { printf "%.1f", b - a }')
+MACHINE_BUSY=$(awk -v b="$((BUSY1 - BUSY0))" -v i="$((IDLE1 - IDLE0))" 'BEGIN { printf "%d", 100 * b / (b + i) }')
+log "daemon CPU $DAEMON_CPU s; machine busy $MACHINE_BUSY% (all cores) while the plan ran"
 log "plan completed in $TIDEMARK_S s"
 SERIES=$(curl -sf "http://127.0.0.1:$PORT/metrics" | grep -vc '^#')
 
@@ -214,6 +222,10 @@ q -d "$STATE_DB" -c "WITH e AS (SELECT database, at, count(*) FILTER (WHERE kind
     OVER (PARTITION BY database ORDER BY id) AS run FROM tidemark.events WHERE database IS NOT NULL),
   runs AS (SELECT database, run, max(at) - min(at) AS took FROM e WHERE run > 0 GROUP BY database, run)
   SELECT extract(epoch FROM sum(took)) FROM runs GROUP BY database ORDER BY 1" > "$OUT/per-database.txt"
+log "stored plan: $(q -d "$STATE_DB" -c "SELECT pg_size_pretty(sum(length(compiled::text))::bigint) FROM tidemark.plans") of compiled JSON"
+# Every event, for finding where the time went (stays in the git-ignored results directory).
+q -d "$STATE_DB" -c "\\copy (SELECT id, at, database, step_id, kind, duration_ms, outcome FROM tidemark.events
+  ORDER BY id) TO '$OUT/events.csv' CSV HEADER"
 P50=$(awk '{ a[NR] = $1 } END { printf "%.1f", a[int((NR - 1) * 0.50) + 1] }' "$OUT/per-database.txt")
 P99=$(awk '{ a[NR] = $1 } END { printf "%.1f", a[int((NR - 1) * 0.99) + 1] }' "$OUT/per-database.txt")
 

@@ -2,8 +2,10 @@ package io.tidemark.daemon.exec;
 
 import io.tidemark.config.DdlSettings;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -18,6 +20,9 @@ import java.util.function.Consumer;
  * @param onAttempt        called once per statement run, when it ends
  * @param onIndexProgress  called every {@code progressInterval} while a non-transactional statement is
  *                         building an index
+ * @param shared           the caller's pool for the probes and transactions, which it keeps open between
+ *                         steps (a driver's pool to the database: ten steps on one session instead of ten
+ *                         sessions started); empty, and each call opens a one-connection pool of its own
  */
 public record ExecutionContext(
     PgConnectOptions connectOptions,
@@ -25,22 +30,30 @@ public record ExecutionContext(
     String applicationName,
     Consumer<AttemptRecord> onAttempt,
     Consumer<IndexProgress> onIndexProgress,
-    Duration progressInterval) {
+    Duration progressInterval,
+    Optional<Pool> shared) {
 
   public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(2);
 
   /** A context for step {@code stepId} of plan {@code planId}, with no listeners. */
   public static ExecutionContext of(PgConnectOptions options, DdlSettings ddl, String planId, String stepId) {
     return new ExecutionContext(options, ddl, "tidemark/" + planId + "/" + stepId, a -> { }, p -> { },
-        DEFAULT_PROGRESS_INTERVAL);
+        DEFAULT_PROGRESS_INTERVAL, Optional.empty());
   }
 
   public ExecutionContext withAttemptListener(Consumer<AttemptRecord> listener) {
-    return new ExecutionContext(connectOptions, ddl, applicationName, listener, onIndexProgress, progressInterval);
+    return new ExecutionContext(connectOptions, ddl, applicationName, listener, onIndexProgress, progressInterval,
+        shared);
   }
 
   public ExecutionContext withIndexProgressListener(Consumer<IndexProgress> listener, Duration interval) {
-    return new ExecutionContext(connectOptions, ddl, applicationName, onAttempt, listener, interval);
+    return new ExecutionContext(connectOptions, ddl, applicationName, onAttempt, listener, interval, shared);
+  }
+
+  /** Probes and transactions on {@code pool}, which the caller owns and closes; see {@code shared}. */
+  public ExecutionContext withPool(Pool pool) {
+    return new ExecutionContext(connectOptions, ddl, applicationName, onAttempt, onIndexProgress, progressInterval,
+        Optional.of(pool));
   }
 
   /** The server, {@code host:port}, for messages that must say where. */

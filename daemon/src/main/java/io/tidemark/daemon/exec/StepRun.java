@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One call of {@link StepExecutor#execute}: the attempt loop and the attempts recorded so far. Probes and
- * transactions share a one-connection pool that lives as long as the call; non-transactional statements get
- * a fresh connection per attempt, closed when it ends.
+ * transactions run on the caller's pool when it gave one ({@link ExecutionContext#shared}), otherwise on a
+ * one-connection pool that lives as long as the call; non-transactional statements get a fresh connection
+ * per attempt, closed when it ends (their timeouts are set on the session, which must not outlive them).
  */
 final class StepRun {
   private static final Logger LOG = LoggerFactory.getLogger(StepRun.class);
@@ -59,6 +60,8 @@ final class StepRun {
   private final ExecutionContext ctx;
   private final Backoff backoff;
   private final Pool pool;
+  /** Whether {@link #pool} is this call's own, closed when it ends (not the caller's shared one). */
+  private final boolean ownPool;
   private final Connector connector;
   private final List<AttemptRecord> attempts = new ArrayList<>();
   private final long startNanos = System.nanoTime();
@@ -72,11 +75,12 @@ final class StepRun {
     this.step = step;
     this.ctx = ctx;
     this.backoff = Backoff.of(ctx.ddl());
-    this.pool = connector.pool(ctx.sessionOptions(ctx.applicationName()), 1);
+    this.ownPool = ctx.shared().isEmpty();
+    this.pool = ctx.shared().orElseGet(() -> connector.pool(ctx.sessionOptions(ctx.applicationName()), 1));
   }
 
   Future<StepResult> run() {
-    return attempt(1).eventually(pool::close);
+    return attempt(1).eventually(() -> ownPool ? pool.close() : Future.succeededFuture());
   }
 
   private Future<StepResult> attempt(int n) {

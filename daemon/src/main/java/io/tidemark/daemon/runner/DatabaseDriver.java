@@ -101,7 +101,7 @@ final class DatabaseDriver {
       }
     });
     return retrying("prepare target", () -> TargetRecords.ensure(target))
-        .compose(v -> store.steps(plan.id()))
+        .compose(v -> store.steps(plan.id(), fence.database()))
         .compose(this::runSteps)
         .recover(this::ended)
         .compose(this::release)

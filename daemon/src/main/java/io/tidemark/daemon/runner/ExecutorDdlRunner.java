@@ -41,7 +41,8 @@ public final class ExecutorDdlRunner implements StepRunner {
             ctx.defaults().ddl(), ctx.planId(), step.id())
         .withAttemptListener(a -> record(ctx, a))
         .withIndexProgressListener(p -> indexProgress.report(ctx.planId(), ctx.database().name(), step.id(),
-            p.ratio()), ExecutionContext.DEFAULT_PROGRESS_INTERVAL);
+            p.ratio()), ExecutionContext.DEFAULT_PROGRESS_INTERVAL)
+        .withPool(ctx.pool());
     return executor.execute(step, ec)
         .map(r -> new StepOutcome.Completed(r.outcome() == StepResult.Outcome.ALREADY_DONE));
   }

@@ -2,6 +2,7 @@ package io.tidemark.daemon.runner;
 
 import io.tidemark.pg.Connector;
 import io.tidemark.pg.PgConnections;
+import io.tidemark.config.ServerConfig;
 import io.tidemark.config.TidemarkConfig;
 import io.tidemark.daemon.exec.Preflight;
 import io.tidemark.daemon.exec.PreflightReport;
@@ -43,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PlanRunner extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PlanRunner.class);
-  private static final String APP_NAME = "tidemark/runner";
   /** Databases named in a plan's error; the rest are counted (each database's own record has its problem). */
   private static final int NAMED = 10;
 
@@ -54,6 +54,7 @@ public final class PlanRunner extends VerticleBase {
   private final Preflight preflight;
   private final Connector connector;
   private final String instance;
+  /** The pool of each running drive, by driver key (see {@link #target}). */
   private final Map<String, Pool> targets = new HashMap<>();
   private final Map<String, Future<Map<String, String>>> preflights = new HashMap<>();
   private final Map<String, DatabaseDriver> drivers = new HashMap<>();
@@ -296,8 +297,51 @@ public final class PlanRunner extends VerticleBase {
       // The "failed" hook already ran for each database, on the daemon that drove it (see driverEnded).
       return fire(tx, plan, PlanEvent.DATABASE_FAILED, failures(plan, failed), null, null, failed.get(0).database());
     }
-    List<String> wanted = Rollout.claimable(plan.compiled().rollout(), dbs, drivenHere(plan.id()));
+    List<String> wanted = admitted(Rollout.claimable(plan.compiled().rollout(), dbs, drivenHere(plan.id())));
     return claimAll(tx, plan, wanted).map(fences -> new Decision(plan, List.of(), fences, false));
+  }
+
+  /**
+   * Of the databases the rollout lets run, those this daemon starts now: per server, at most
+   * {@link #driveLimit} drives at once, counting those of every plan already running here. The rest stay
+   * pending (their claim is not taken) and start as drives end, in rollout order.
+   *
+   * <p>Why not start every database the rollout allows and let them queue for connections: the budget
+   * serves its waiters first come, first served, so with 1,000 drives queued each step's every query waits
+   * behind a query of each other database, and a session freed with others waiting is closed and the next
+   * one started for someone else. Measured on 100 databases at a budget of 10: 434 ms a database, against
+   * the sequential {@code psql} loop's 111 ms. With five drives at a time each keeps its session from its
+   * first step to its last.
+   */
+  private List<String> admitted(List<String> wanted) {
+    Map<String, Integer> free = new HashMap<>();
+    List<String> admitted = new ArrayList<>();
+    for (String db : wanted) {
+      String server = config.database(db).server();
+      int left = free.computeIfAbsent(server, this::freeDrives);
+      if (left > 0) {
+        admitted.add(db);
+        free.put(server, left - 1);
+      }
+    }
+    return admitted;
+  }
+
+  private int freeDrives(String server) {
+    long running = drivers.values().stream()
+        .filter(d -> config.database(d.fence().database()).server().equals(server)).count();
+    return (int) Math.max(0, driveLimit(server) - running);
+  }
+
+  /**
+   * Half the server's connection budget, at least one: a drive holds one session for its steps and a second
+   * while it builds an index concurrently or runs a backfill (which has two), so half the budget in drives
+   * keeps the budget busy without making the drives queue for it. Example: {@code max-connections = 10},
+   * five databases of the server are driven at a time by each daemon.
+   */
+  private int driveLimit(String server) {
+    ServerConfig s = config.servers().get(server);
+    return s == null ? Integer.MAX_VALUE : Math.max(1, s.maxConnections() / 2);
   }
 
   /**
@@ -429,7 +473,7 @@ public final class PlanRunner extends VerticleBase {
       LOG.info("driving plan {} database {} phase {} (token {})", plan.id(), fence.database(),
           plan.phase().wireName(), fence.token());
     }
-    DatabaseDriver driver = new DatabaseDriver(vertx, store, target(fence.database()),
+    DatabaseDriver driver = new DatabaseDriver(vertx, store, target(key, plan, fence.database()),
         config.database(fence.database()), config.defaults(), config.daemon(), plan, fence, steps, heartbeat);
     drivers.put(key, driver);
     Future<DatabaseDriver.End> run = driver.run();
@@ -440,6 +484,7 @@ public final class PlanRunner extends VerticleBase {
   private void driverEnded(String key, PlanRecord plan, Fence fence, DatabaseDriver.End end) {
     drivers.remove(key);
     driving.remove(key);
+    Optional.ofNullable(targets.remove(key)).ifPresent(Pool::close);
     try (WorkLog w = WorkLog.of(plan.id(), fence.database())) {
       LOG.info("plan {} database {}: {}", plan.id(), fence.database(), end);
     }
@@ -454,10 +499,18 @@ public final class PlanRunner extends VerticleBase {
         .map(k -> k.substring(planId.length() + 1)).collect(Collectors.toSet());
   }
 
-  private Pool target(String name) {
+  /**
+   * The pool of one drive: its steps' probes and transactions and its records in the target reuse these
+   * sessions from the first step to the last, rather than starting a backend per step (ten per database at
+   * 1,000 databases is 10,000 backends a phase, each with cold catalog caches). Closed when the drive ends,
+   * so a database with no work holds nothing. Its sessions are named {@code tidemark/<instance>/<plan>}.
+   */
+  private Pool target(String key, PlanRecord plan, String name) {
     Connector c = connector == null ? Connector.direct(vertx) : connector;
-    return targets.computeIfAbsent(name, n ->
-        c.pool(PgConnections.options(config.database(n), APP_NAME), Math.max(config.database(n).poolSize(), 2)));
+    Pool pool = c.pool(PgConnections.options(config.database(name), "tidemark/" + plan.id()),
+        Math.max(config.database(name).poolSize(), 2));
+    targets.put(key, pool);
+    return pool;
   }
 
   /** What one visit decided, acted on after its transaction committed. */

@@ -3,6 +3,7 @@ package io.tidemark.daemon.store;
 import io.tidemark.planner.CompiledPlan;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -38,10 +39,17 @@ public final class ControlStore {
   public static final int SCHEMA_VERSION = ControlSchema.CURRENT_VERSION;
 
   private static final String PLAN = "SELECT * FROM tidemark.plans WHERE id = $1";
-  private static final String PLAN_FOR_UPDATE = "SELECT * FROM tidemark.plans WHERE id = $1 FOR UPDATE";
+  /**
+   * The plan columns, {@code compiled} left out ({@code NULL}) for the plans whose key is in {@code $1}: those
+   * the store has decoded before ({@link CompiledPlans}).
+   */
+  private static final String PLAN_COLUMNS = "id, content_hash, plan_text, submitted_by, state, phase, resume_state,"
+      + " approved_by, approved_at, awaiting, max_rows_per_second, operator_throttle, last_error, created_at, updated_at,"
+      + " CASE WHEN content_hash || ':' || id = ANY ($1) THEN NULL ELSE compiled END AS compiled";
+  private static final String PLAN_FOR_UPDATE = "SELECT " + PLAN_COLUMNS + " FROM tidemark.plans WHERE id = $2 FOR UPDATE";
   private static final String PLANS = "SELECT * FROM tidemark.plans ORDER BY created_at, id";
-  /** $1: the terminal states ({@link PlanState#isTerminal()}), so the list is not copied into SQL. */
-  private static final String UNFINISHED = "SELECT * FROM tidemark.plans WHERE state <> ALL ($1)"
+  /** $2: the terminal states ({@link PlanState#isTerminal()}), so the list is not copied into SQL. */
+  private static final String UNFINISHED = "SELECT " + PLAN_COLUMNS + " FROM tidemark.plans WHERE state <> ALL ($2)"
       + " ORDER BY created_at, id";
   private static final String[] TERMINAL = java.util.Arrays.stream(PlanState.values())
       .filter(PlanState::isTerminal).map(PlanState::wireName).toArray(String[]::new);
@@ -143,6 +151,7 @@ public final class ControlStore {
       + " AND " + Fence.holds(3);
 
   private final Pool pool;
+  private final CompiledPlans compiled = new CompiledPlans();
 
   public ControlStore(Pool pool) {
     this.pool = pool;
@@ -174,8 +183,9 @@ public final class ControlStore {
 
   /** Plans not yet completed, cancelled or rolled back: what the runner visits. */
   public Future<List<PlanRecord>> unfinished() {
-    return pool.preparedQuery(UNFINISHED).execute(Tuple.tuple().addArrayOfString(TERMINAL))
-        .map(rs -> Rows.all(rs, Rows::plan));
+    Map<String, CompiledPlan> known = compiled.snapshot();
+    return pool.preparedQuery(UNFINISHED).execute(Tuple.tuple().addArrayOfString(keys(known)).addArrayOfString(TERMINAL))
+        .map(rs -> Rows.all(rs, r -> planOf(r, known, compiled)));
   }
 
   public Future<List<DatabaseRecord>> databases(String planId) {
@@ -184,6 +194,14 @@ public final class ControlStore {
 
   public Future<List<StepRecord>> steps(String planId) {
     return pool.preparedQuery(STEPS).execute(Tuple.of(planId)).map(rs -> Rows.all(rs, Rows::step));
+  }
+
+  /**
+   * The step records of one database of a plan: what its driver reads when it starts. Not {@link #steps(String)}
+   * filtered: at 1,000 databases that read all 10,000 rows of the plan for each of its 3,000 drives.
+   */
+  public Future<List<StepRecord>> steps(String planId, String database) {
+    return pages().steps(planId, List.of(database));
   }
 
   /** Events of a plan after {@code afterId}, oldest first, at most {@code limit}. */
@@ -198,7 +216,7 @@ public final class ControlStore {
 
   /** Runs {@code work} in one transaction on the state database: committed when its future succeeds. */
   public <T> Future<T> transaction(Function<Tx, Future<T>> work) {
-    return pool.withTransaction(conn -> work.apply(new Tx(conn)));
+    return pool.withTransaction(conn -> work.apply(new Tx(conn, compiled)));
   }
 
   /**
@@ -297,6 +315,21 @@ public final class ControlStore {
     return appendFenced(pool, f, e);
   }
 
+  private static String[] keys(Map<String, CompiledPlan> known) {
+    return known.keySet().toArray(String[]::new);
+  }
+
+  /** A plan row of {@link #PLAN_COLUMNS}: its compiled form from {@code known} when the read left it out. */
+  private static PlanRecord planOf(Row r, Map<String, CompiledPlan> known, CompiledPlans compiled) {
+    String key = CompiledPlans.key(r.getString("id"), r.getString("content_hash"));
+    CompiledPlan cached = r.getValue("compiled") == null ? known.get(key) : null;
+    PlanRecord plan = Rows.plan(r, cached);
+    if (cached == null && plan.decoded()) {
+      compiled.put(key, plan.compiled());
+    }
+    return plan;
+  }
+
   private Future<Void> fenced(Fence f, String sql, List<Object> args) {
     return pool.preparedQuery(sql).execute(Tuple.from(args))
         .compose(rs -> rs.rowCount() > 0 ? Future.succeededFuture() : Future.failedFuture(new LeaseLostException(f)));
@@ -327,14 +360,18 @@ public final class ControlStore {
    */
   public static final class Tx {
     private final SqlConnection conn;
+    private final CompiledPlans compiled;
 
-    private Tx(SqlConnection conn) {
+    private Tx(SqlConnection conn, CompiledPlans compiled) {
       this.conn = conn;
+      this.compiled = compiled;
     }
 
     /** The plan row locked until the end of the transaction. */
     public Future<Optional<PlanRecord>> lockPlan(String id) {
-      return conn.preparedQuery(PLAN_FOR_UPDATE).execute(Tuple.of(id)).map(rs -> Rows.first(rs, Rows::plan));
+      Map<String, CompiledPlan> known = compiled.snapshot();
+      return conn.preparedQuery(PLAN_FOR_UPDATE).execute(Tuple.tuple().addArrayOfString(keys(known)).addString(id))
+          .map(rs -> Rows.first(rs, r -> planOf(r, known, compiled)));
     }
 
     public Future<List<DatabaseRecord>> databases(String planId) {

@@ -27,13 +27,20 @@ final class Rows {
   }
 
   static PlanRecord plan(Row r) {
+    return plan(r, null);
+  }
+
+  /** {@code known}: the plan's compiled form when the caller has it already (the row's is then not decoded). */
+  static PlanRecord plan(Row r, io.tidemark.planner.CompiledPlan known) {
     Long rate = r.getLong("max_rows_per_second");
-    io.tidemark.planner.CompiledPlan compiled = null;
+    io.tidemark.planner.CompiledPlan compiled = known;
     Optional<String> undecodable = Optional.empty();
-    try {
-      compiled = PlanCodec.decode(r.getValue("compiled"));
-    } catch (PlanCodec.UndecodablePlanException e) {
-      undecodable = Optional.of(e.getMessage());
+    if (compiled == null) {
+      try {
+        compiled = PlanCodec.decode(r.getValue("compiled"));
+      } catch (PlanCodec.UndecodablePlanException e) {
+        undecodable = Optional.of(e.getMessage());
+      }
     }
     return new PlanRecord(
         r.getString("id"),

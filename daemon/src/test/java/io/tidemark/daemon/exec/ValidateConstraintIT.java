@@ -114,7 +114,7 @@ class ValidateConstraintIT {
         new StepAction.TransactionalDdl(List.of("SELECT 1")), Optional.empty());
     var ctx = ExecFixtures.context(db, ExecFixtures.FAST_DDL, step.id());
     var unreachable = new ExecutionContext(new io.vertx.pgclient.PgConnectOptions(ctx.connectOptions()).setPort(1), ctx.ddl(), ctx.applicationName(),
-        ctx.onAttempt(), ctx.onIndexProgress(), ctx.progressInterval());
+        ctx.onAttempt(), ctx.onIndexProgress(), ctx.progressInterval(), java.util.Optional.empty());
     assertThat(ExecFixtures.failure(new StepExecutor(vertx).execute(step, unreachable))).isInstanceOf(TransientFailure.class);
   }
 

@@ -1,0 +1,44 @@
+package io.tidemark.daemon.store;
+
+import io.tidemark.planner.CompiledPlan;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The compiled plans one {@link ControlStore} has decoded, by id and content hash, so the runner's reads of
+ * the plans it drives do not fetch and decode them again. A plan's {@code compiled} column is written once,
+ * when it is submitted; a plan deleted by retention and submitted again under its id has another content
+ * hash (or, with the same hash, the same compiled form), so an entry never goes stale.
+ *
+ * <p>Why: the compiled form lists every step of every database. At 1,000 databases it is about 16 MB of
+ * JSON; the runner reads the unfinished plans at every poll and locks the plan's row at every decision, and
+ * it decides after each database's drive ends — thousands of times a phase. Fetching and decoding it each
+ * time was most of the daemon's CPU. With the cache the reads fetch {@code NULL} for a plan already known.
+ *
+ * <p>At most {@value #MAX} plans, least recently used evicted. Thread-safe.
+ */
+final class CompiledPlans {
+  private static final int MAX = 16;
+
+  private final Map<String, CompiledPlan> byKey = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, CompiledPlan> eldest) {
+      return size() > MAX;
+    }
+  };
+
+  /** The key a read passes for each known plan: {@code <content hash>:<id>} (the hash has a fixed length). */
+  static String key(String id, String contentHash) {
+    return contentHash + ":" + id;
+  }
+
+  /** What is known now: a read passes its keys and fills its rows from this map, whatever is evicted meanwhile. */
+  synchronized Map<String, CompiledPlan> snapshot() {
+    return new HashMap<>(byKey);
+  }
+
+  synchronized void put(String key, CompiledPlan plan) {
+    byKey.put(key, plan);
+  }
+}
