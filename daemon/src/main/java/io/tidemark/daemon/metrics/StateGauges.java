@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.tidemark.daemon.ops.PlanQueries;
 import io.tidemark.daemon.store.PlanPages;
-import io.tidemark.daemon.store.PlanRecord;
 import io.tidemark.daemon.store.PlanState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -90,17 +89,17 @@ public final class StateGauges {
         .mapEmpty();
   }
 
-  private record Reading(List<PlanRecord> plans, List<PlanPages.StepCount> counts, List<PlanPages.ActiveStep> active) {}
+  private record Reading(List<PlanPages.ExportedPlan> plans, List<PlanPages.StepCount> counts, List<PlanPages.ActiveStep> active) {}
 
-  private Future<Reading> read(List<PlanRecord> exported) {
-    List<String> ids = exported.stream().map(PlanRecord::id).toList();
+  private Future<Reading> read(List<PlanPages.ExportedPlan> exported) {
+    List<String> ids = exported.stream().map(PlanPages.ExportedPlan::id).toList();
     return queries.stepCounts(ids).compose(counts -> queries.activeSteps(ids)
         .map(active -> new Reading(exported, counts, active)));
   }
 
   private void publish(Reading r) {
     List<MultiGauge.Row<?>> planRows = new ArrayList<>();
-    for (PlanRecord p : r.plans()) {
+    for (PlanPages.ExportedPlan p : r.plans()) {
       for (PlanState s : PlanState.values()) {
         planRows.add(MultiGauge.Row.of(Tags.of("plan", p.id(), "state", s.wireName()), s == p.state() ? 1 : 0));
       }
@@ -108,7 +107,7 @@ public final class StateGauges {
         ended.accept(p.id());
       }
     }
-    endedSeen.retainAll(r.plans().stream().map(PlanRecord::id).toList());
+    endedSeen.retainAll(r.plans().stream().map(PlanPages.ExportedPlan::id).toList());
     List<MultiGauge.Row<?>> countRows = r.counts().stream().<MultiGauge.Row<?>>map(c -> MultiGauge.Row.of(
         Tags.of("plan", c.planId(), "phase", c.phase().wireName(), "step", c.stepId(),
             "state", c.state().name().toLowerCase(Locale.ROOT)), c.count())).toList();

@@ -94,7 +94,7 @@ public final class PlanQueries {
   }
 
   /** Plans the state gauges export: not ended, or ended after {@code endedSince}. */
-  public Future<List<PlanRecord>> exported(OffsetDateTime endedSince) {
+  public Future<List<PlanPages.ExportedPlan>> exported(OffsetDateTime endedSince) {
     return pages.exported(endedSince);
   }
 

@@ -142,8 +142,7 @@ final class DatabaseDriver {
 
   /** Empty when the step completed and the next one should run. */
   private Future<Optional<End>> runStep(PhaseSteps.Keyed k) {
-    return store.stepStarted(fence, phase, k.key(), k.position())
-        .compose(v -> event(k.key(), "step-started", k.step().description()))
+    return store.stepStarted(fence, phase, k.key(), k.position(), work(k.key(), "step-started", k.step().description()))
         .compose(v -> attempt(k, 1));
   }
 
@@ -159,9 +158,7 @@ final class DatabaseDriver {
       return Future.succeededFuture(Optional.of(End.STOPPED));
     }
     String note = ((StepOutcome.Completed) outcome).alreadyPresent() ? "already present" : null;
-    return store.stepDone(fence, k.key())
-        .compose(v -> store.appendFenced(fence, work(k.key(), "step-done", note)
-            .withStatement(null, millis, "ok", null)))
+    return store.stepDone(fence, k.key(), work(k.key(), "step-done", note).withStatement(null, millis, "ok", null))
         .map(Optional.empty());
   }
 

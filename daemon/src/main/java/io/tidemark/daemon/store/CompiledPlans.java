@@ -1,6 +1,7 @@
 package io.tidemark.daemon.store;
 
 import io.tidemark.planner.CompiledPlan;
+import io.vertx.sqlclient.Row;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +28,29 @@ final class CompiledPlans {
       return size() > MAX;
     }
   };
+
+  /**
+   * The plan columns, {@code compiled} left out ({@code NULL}) for the plans whose key is in {@code $1}: a
+   * read passes {@link #keys} of its {@link #snapshot} there and turns each row into a record with {@link #read}.
+   */
+  static final String COLUMNS = "id, content_hash, plan_text, submitted_by, state, phase, resume_state,"
+      + " approved_by, approved_at, awaiting, max_rows_per_second, operator_throttle, last_error, created_at, updated_at,"
+      + " CASE WHEN content_hash || ':' || id = ANY ($1) THEN NULL ELSE compiled END AS compiled";
+
+  static String[] keys(Map<String, CompiledPlan> known) {
+    return known.keySet().toArray(String[]::new);
+  }
+
+  /** A row of {@link #COLUMNS}: its compiled form from {@code known} when the read left it out, else decoded and kept. */
+  PlanRecord read(Row r, Map<String, CompiledPlan> known) {
+    String key = key(r.getString("id"), r.getString("content_hash"));
+    CompiledPlan cached = r.getValue("compiled") == null ? known.get(key) : null;
+    PlanRecord plan = Rows.plan(r, cached);
+    if (cached == null && plan.decoded()) {
+      put(key, plan.compiled());
+    }
+    return plan;
+  }
 
   /** The key a read passes for each known plan: {@code <content hash>:<id>} (the hash has a fixed length). */
   static String key(String id, String contentHash) {

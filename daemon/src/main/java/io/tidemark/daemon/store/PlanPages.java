@@ -1,5 +1,6 @@
 package io.tidemark.daemon.store;
 
+import io.tidemark.planner.CompiledPlan;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -9,6 +10,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -25,9 +27,9 @@ public final class PlanPages {
   private static final String SHOWN = "(CASE WHEN paused AND state NOT IN ('done', 'failed') THEN 'paused'"
       + " ELSE state END)";
   private static final String ENDED = "('completed', 'cancelled', 'rolled-back')";
-  private static final String PLANS_PAGE = "SELECT * FROM tidemark.plans"
-      + " WHERE $1::timestamptz IS NULL OR (created_at, id) > ($1::timestamptz, $2::text)"
-      + " ORDER BY created_at, id LIMIT $3";
+  private static final String PLANS_PAGE = "SELECT " + CompiledPlans.COLUMNS + " FROM tidemark.plans"
+      + " WHERE $2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::text)"
+      + " ORDER BY created_at, id LIMIT $4";
   private static final String DATABASES_PAGE = "SELECT * FROM tidemark.plan_databases WHERE plan_id = $1"
       + " AND ($2::text IS NULL OR " + SHOWN + " = $2) AND ($3::text IS NULL OR strpos(database, $3) > 0)"
       + " AND position > $4 ORDER BY position LIMIT $5";
@@ -39,7 +41,7 @@ public final class PlanPages {
       + " AND state = 'failed' ORDER BY updated_at, position LIMIT $2";
   private static final String SLOWEST = "SELECT * FROM tidemark.plan_databases WHERE plan_id = $1"
       + " AND state = 'running' AND NOT paused ORDER BY updated_at, position LIMIT $2";
-  private static final String EXPORTED_PLANS = "SELECT * FROM tidemark.plans"
+  private static final String EXPORTED_PLANS = "SELECT id, state FROM tidemark.plans"
       + " WHERE state NOT IN " + ENDED + " OR updated_at > $1 ORDER BY created_at, id";
   private static final String STEP_COUNTS = "SELECT plan_id, phase, step_id, state, count(*) AS n"
       + " FROM tidemark.step_states WHERE plan_id = ANY($1) GROUP BY 1, 2, 3, 4";
@@ -60,10 +62,12 @@ public final class PlanPages {
       "DELETE FROM tidemark.plans WHERE id = ANY($1)");
 
   private final Pool pool;
+  private final CompiledPlans compiled;
 
   /** Reached through {@link ControlStore#pages()}. */
-  PlanPages(Pool pool) {
+  PlanPages(Pool pool, CompiledPlans compiled) {
     this.pool = pool;
+    this.compiled = compiled;
   }
 
   /** Where a page of plans ends: the last plan's creation time and id (plans are listed oldest first). */
@@ -71,8 +75,11 @@ public final class PlanPages {
 
   /** Up to {@code limit} plans after {@code after} (from the first when empty), oldest first. */
   public Future<List<PlanRecord>> plans(Optional<PlanCursor> after, int limit) {
-    return pool.preparedQuery(PLANS_PAGE).execute(Tuple.of(after.map(PlanCursor::createdAt).orElse(null),
-        after.map(PlanCursor::id).orElse(null), limit)).map(rs -> all(rs, Rows::plan));
+    Map<String, CompiledPlan> known = compiled.snapshot();
+    Tuple args = Tuple.tuple().addArrayOfString(CompiledPlans.keys(known))
+        .addValue(after.map(PlanCursor::createdAt).orElse(null)).addValue(after.map(PlanCursor::id).orElse(null))
+        .addValue(limit);
+    return pool.preparedQuery(PLANS_PAGE).execute(args).map(rs -> all(rs, r -> compiled.read(r, known)));
   }
 
   /**
@@ -112,10 +119,18 @@ public final class PlanPages {
     return pool.preparedQuery(SLOWEST).execute(Tuple.of(planId, limit)).map(rs -> all(rs, Rows::database));
   }
 
-  /** Plans not ended, and those that ended after {@code endedSince}: what the state gauges export. */
-  public Future<List<PlanRecord>> exported(OffsetDateTime endedSince) {
-    return pool.preparedQuery(EXPORTED_PLANS).execute(Tuple.of(endedSince)).map(rs -> all(rs, Rows::plan));
+  /**
+   * Plans not ended, and those that ended after {@code endedSince}: what the state gauges export, read every
+   * few seconds. Only the id and state: the whole row carries the compiled plan, 16 MB of JSON at 1,000
+   * databases, which the gauges once decoded at every refresh.
+   */
+  public Future<List<ExportedPlan>> exported(OffsetDateTime endedSince) {
+    return pool.preparedQuery(EXPORTED_PLANS).execute(Tuple.of(endedSince)).map(rs -> all(rs,
+        r -> new ExportedPlan(r.getString("id"), PlanState.fromWire(r.getString("state")))));
   }
+
+  /** A plan as the state gauges see it. */
+  public record ExportedPlan(String id, PlanState state) {}
 
   /** How many databases are at each step in each step state, for the given plans. */
   public record StepCount(String planId, RunPhase phase, String stepId, StepState state, long count) {}

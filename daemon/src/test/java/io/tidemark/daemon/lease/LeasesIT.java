@@ -42,17 +42,24 @@ class LeasesIT {
 
     Fence a = get(claim(state, "lp", "authdb", "daemon-a", LEASE)).orElseThrow();
     assertThat(get(claim(state, "lp", "authdb", "daemon-b", LEASE))).as("held by a live daemon").isEmpty();
-    get(state.stepStarted(a, RunPhase.EXPAND, "expand[0]/add-column", 0));
+    get(state.stepStarted(a, RunPhase.EXPAND, "expand[0]/add-column", 0, event("daemon-a", "step-started")));
 
     db.execute("UPDATE tidemark.leases SET expires_at = now() - interval '1 second'"); // a stopped heartbeating
     Fence b = get(claim(state, "lp", "authdb", "daemon-b", LEASE)).orElseThrow();
 
     assertThat(b.token()).isEqualTo(a.token() + 1);
-    assertThat(failure(state.stepDone(a, "expand[0]/add-column"))).isInstanceOf(LeaseLostException.class);
+    assertThat(failure(state.stepDone(a, "expand[0]/add-column", event("daemon-a", "step-done"))))
+        .isInstanceOf(LeaseLostException.class);
+    assertThat(failure(state.stepStarted(a, RunPhase.EXPAND, "expand[0]/add-column", 0,
+        event("daemon-a", "step-started")))).isInstanceOf(LeaseLostException.class);
+    assertThat(db.queryLong("SELECT count(*) FROM tidemark.events WHERE actor = 'daemon-a' AND kind LIKE 'step-%'"))
+        .as("the fenced-off writes left no event either").isEqualTo(1);
+    assertThat(db.queryValue("SELECT attempts FROM tidemark.step_states WHERE step_id = 'expand[0]/add-column'"))
+        .as("nor an attempt").isEqualTo(1);
     assertThat(failure(state.appendFenced(a, NewEvent.work("lp", "authdb", null, "daemon-a", "x", null))))
         .isInstanceOf(LeaseLostException.class);
     assertThat(get(state.renew(a, LEASE))).as("a learns it lost the lease").isEmpty();
-    get(state.stepDone(b, "expand[0]/add-column"));
+    get(state.stepDone(b, "expand[0]/add-column", event("daemon-b", "step-done")));
     assertThat(get(state.renew(b, LEASE))).isPresent();
     assertThat(db.queryValue("SELECT state FROM tidemark.step_states WHERE step_id = 'expand[0]/add-column'"))
         .isEqualTo("done");
@@ -62,6 +69,10 @@ class LeasesIT {
     assertThat(again.token()).as("a released lease is claimable at once, with a new token").isEqualTo(b.token() + 1);
     Fence restarted = get(claim(state, "lp", "authdb", "daemon-a", LEASE)).orElseThrow();
     assertThat(restarted.token()).as("a restarted daemon reclaims its own lease").isEqualTo(again.token() + 1);
+  }
+
+  private static NewEvent event(String actor, String kind) {
+    return NewEvent.work("lp", "authdb", "expand[0]/add-column", actor, kind, null);
   }
 
   private static Future<Optional<Fence>> claim(ControlStore store, String plan, String database, String owner,
