@@ -182,14 +182,15 @@ ready() { curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1; }
 for _ in $(seq 1 120); do ready && break; sleep 0.5; done
 ready || { echo "daemon did not start; see $OUT/daemon.log" >&2; exit 1; }
 
-# Every 500 ms: Tidemark's sessions on the fleet's databases, the daemon's RSS and heap in use.
+# Every 500 ms: Tidemark's sessions on the fleet's databases, the daemon's RSS, heap in use and CPU seconds.
 (
   while kill -0 "$DAEMON_PID" 2>/dev/null; do
     conns=$(q -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'tidemark/%'
       AND datname LIKE '${PREFIX}\_0%'" 2>/dev/null || echo 0)
     rss=$(awk '/VmRSS/ { print $2 }' "/proc/$DAEMON_PID/status" 2>/dev/null || echo 0)
     heap=$(jstat -gc "$DAEMON_PID" 2>/dev/null | awk 'NR == 2 { printf "%d", $3 + $4 + $6 + $8 }' || echo 0)
-    echo "$(date +%s.%N) $conns $rss ${heap:-0}"
+    dcpu=$(awk '{ print ($14 + $15) / 100 }' "/proc/$DAEMON_PID/stat" 2>/dev/null || echo 0)
+    echo "$(date +%s.%N) $conns $rss ${heap:-0} $dcpu"
     sleep 0.5
   done
 ) > "$OUT/samples.txt" &

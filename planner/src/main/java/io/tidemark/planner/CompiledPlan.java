@@ -18,12 +18,12 @@ public record CompiledPlan(
 
   public CompiledPlan {
     databases = List.copyOf(databases);
-    steps = List.copyOf(steps);
+    steps = PlanSteps.of(steps);
   }
 
   /** The steps of one phase on one database, in execution order. */
   public List<CompiledStep> steps(String database, Phase phase) {
-    return steps.stream().filter(s -> s.database().equals(database) && s.phase() == phase).toList();
+    return ((PlanSteps) steps).of(database, phase);
   }
 
   /**
