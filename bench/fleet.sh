@@ -64,6 +64,7 @@ PORT=${TIDEMARK_BENCH_PORT:-7699}
 TOKEN=bench-token-$RANDOM$RANDOM$RANDOM
 DAEMON_PID=""
 SAMPLER_PID=""
+JSTAT_PID=""
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/bench.log" >&2; }
 q() { psql -X -v ON_ERROR_STOP=1 -Atq "$@"; }
@@ -74,6 +75,7 @@ db() { printf '%s_%04d' "$PREFIX" "$1"; }
 cleanup() {
   set +e
   [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null
+  [ -n "$JSTAT_PID" ] && kill "$JSTAT_PID" 2>/dev/null
   [ -n "$DAEMON_PID" ] && kill -9 "$DAEMON_PID" 2>/dev/null
   log "dropping the benchmark's databases"
   q -d postgres -c "SELECT datname FROM pg_database WHERE datname LIKE '${PREFIX}\_%'" | while read -r d; do
@@ -182,15 +184,18 @@ ready() { curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1; }
 for _ in $(seq 1 120); do ready && break; sleep 0.5; done
 ready || { echo "daemon did not start; see $OUT/daemon.log" >&2; exit 1; }
 
-# Every 500 ms: Tidemark's sessions on the fleet's databases, the daemon's RSS, heap in use and CPU seconds.
+# Every 500 ms: Tidemark's sessions on the fleet's databases, the daemon's RSS and CPU seconds. The heap comes
+# from one jstat process printing every 500 ms (jstat-gc.txt): starting jstat, a JVM, at every sample cost
+# about half a core, which the measured daemon then ran beside (the loop ran with no sampler at all).
+jstat -gc "$DAEMON_PID" 500 > "$OUT/jstat-gc.txt" 2>/dev/null &
+JSTAT_PID=$!
 (
   while kill -0 "$DAEMON_PID" 2>/dev/null; do
     conns=$(q -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'tidemark/%'
       AND datname LIKE '${PREFIX}\_0%'" 2>/dev/null || echo 0)
     rss=$(awk '/VmRSS/ { print $2 }' "/proc/$DAEMON_PID/status" 2>/dev/null || echo 0)
-    heap=$(jstat -gc "$DAEMON_PID" 2>/dev/null | awk 'NR == 2 { printf "%d", $3 + $4 + $6 + $8 }' || echo 0)
     dcpu=$(awk '{ print ($14 + $15) / 100 }' "/proc/$DAEMON_PID/stat" 2>/dev/null || echo 0)
-    echo "$(date +%s.%N) $conns $rss ${heap:-0} $dcpu"
+    echo "$(date +%s.%N) $conns $rss $dcpu"
     sleep 0.5
   done
 ) > "$OUT/samples.txt" &
@@ -240,7 +245,9 @@ wait "$SAMPLER_PID" 2>/dev/null || true
 SAMPLER_PID=""
 PEAK_CONNS=$(awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }' "$OUT/samples.txt")
 PEAK_RSS=$(awk 'BEGIN { m = 0 } $3 > m { m = $3 } END { printf "%d", m / 1024 }' "$OUT/samples.txt")
-PEAK_HEAP=$(awk 'BEGIN { m = 0 } $4 > m { m = $4 } END { printf "%d", m / 1024 }' "$OUT/samples.txt")
+kill "$JSTAT_PID" 2>/dev/null || true
+# S0U + S1U + EU + OU: the heap in use, KB.
+PEAK_HEAP=$(awk 'BEGIN { m = 0 } $1 ~ /^[0-9]/ { h = $3 + $4 + $6 + $8; if (h > m) m = h } END { printf "%d", m / 1024 }' "$OUT/jstat-gc.txt")
 SAMPLES=$(wc -l < "$OUT/samples.txt")
 
 {

@@ -267,9 +267,10 @@ public final class PlanRunner extends VerticleBase {
   private Future<Decision> decide(ControlStore.Tx tx, String planId, Optional<Map<String, String>> preflightProblems) {
     return tx.lockPlan(planId).compose(plan -> plan.isEmpty() || !plan.get().decoded()
         ? Future.succeededFuture(Decision.NONE)
-        : tx.databases(planId).compose(dbs -> decide(tx, plan.get(), dbs, preflightProblems)));
+        : tx.unfinishedDatabases(planId).compose(dbs -> decide(tx, plan.get(), dbs, preflightProblems)));
   }
 
+  /** {@code dbs}: the plan's databases not done in its phase ({@link ControlStore.Tx#unfinishedDatabases}). */
   private Future<Decision> decide(ControlStore.Tx tx, PlanRecord plan, List<DatabaseRecord> dbs,
       Optional<Map<String, String>> preflightProblems) {
     PlanState s = plan.state();
@@ -290,7 +291,7 @@ public final class PlanRunner extends VerticleBase {
       // Failed databases were retried (e.g. while the plan was paused): the plan runs its phase again.
       return fire(tx, plan, PlanEvent.FAILURES_CLEARED, null, null, null, null);
     }
-    if (dbs.stream().allMatch(d -> d.state() == DatabaseState.DONE)) {
+    if (dbs.isEmpty()) {
       return advance(tx, plan);
     }
     if (stopped && s != PlanState.FAILED) {

@@ -20,28 +20,31 @@ final class Rollout {
 
   /**
    * Databases to claim: those marked running but not driven here (their daemon may be dead: the claim only
-   * succeeds once its lease expired) and pending ones up to the free slots.
+   * succeeds once its lease expired) and pending ones up to the free slots. {@code databases} need only hold
+   * the phase's unfinished ones, in rollout order: a done database is never claimed and takes no slot, and
+   * the canary stage is over when no database at a canary position is left unfinished. (The runner passes
+   * only those: at 1,000 databases it decides after every drive, and reading all 1,000 rows each time was
+   * three million rows a rollout.)
    */
   static List<String> claimable(CompiledPlan.Rollout rollout, List<DatabaseRecord> databases, Set<String> drivenHere) {
-    int canary = Math.min(Math.max(rollout.canary(), 0), databases.size());
+    int canary = Math.max(rollout.canary(), 0);
     int parallel = Math.max(rollout.parallel(), 1);
-    List<DatabaseRecord> canaries = databases.subList(0, canary);
-    boolean canaryStage = canaries.stream().anyMatch(d -> d.state() != DatabaseState.DONE);
-    List<DatabaseRecord> stage = canaryStage ? canaries : databases;
+    List<DatabaseRecord> unfinished = databases.stream().filter(d -> d.state() != DatabaseState.DONE).toList();
+    List<DatabaseRecord> canaries = unfinished.stream().filter(d -> d.position() < canary).toList();
+    boolean canaryStage = !canaries.isEmpty();
+    List<DatabaseRecord> stage = canaryStage ? canaries : unfinished;
     int limit = canaryStage ? Math.min(canary, parallel) : parallel;
 
-    long failed = databases.stream().filter(d -> d.state() == DatabaseState.FAILED).count();
+    long failed = unfinished.stream().filter(d -> d.state() == DatabaseState.FAILED).count();
     if (failed >= rollout.failureLimit()) {
       limit = 0;
     }
     List<String> claims = new ArrayList<>();
-    int running = 0;
+    // A driver here may still be finishing (its database already done, or a rollback was ordered): it holds
+    // the lease, so it takes a slot, and its database is claimed once that driver let go.
+    int running = drivenHere.size();
     for (DatabaseRecord d : stage) {
-      // A driver here may still be finishing the previous phase (e.g. after a rollback was ordered): it
-      // holds the lease, so the database counts as running and is claimed once that driver let go.
-      if (drivenHere.contains(d.database())) {
-        running++;
-      } else if (d.state() == DatabaseState.RUNNING) {
+      if (!drivenHere.contains(d.database()) && d.state() == DatabaseState.RUNNING) {
         running++;
         claims.add(d.database());
       }

@@ -47,6 +47,8 @@ public final class ControlStore {
   private static final String[] TERMINAL = java.util.Arrays.stream(PlanState.values())
       .filter(PlanState::isTerminal).map(PlanState::wireName).toArray(String[]::new);
   private static final String DATABASES = "SELECT * FROM tidemark.plan_databases WHERE plan_id = $1 ORDER BY position";
+  private static final String UNFINISHED_DATABASES = "SELECT * FROM tidemark.plan_databases WHERE plan_id = $1"
+      + " AND state <> 'done' ORDER BY position";
   private static final String STEPS = "SELECT * FROM tidemark.step_states WHERE plan_id = $1"
       + " ORDER BY database, position, step_id";
   private static final String ANY_STEP_STARTED = "SELECT EXISTS (SELECT 1 FROM tidemark.step_states"
@@ -373,6 +375,14 @@ public final class ControlStore {
 
     public Future<List<DatabaseRecord>> databases(String planId) {
       return ControlStore.databases(conn, planId);
+    }
+
+    /**
+     * The plan's databases not yet done in its current phase, in rollout order: what a decision needs (see
+     * {@code Rollout.claimable}), without reading every done database after each drive of a large fleet.
+     */
+    public Future<List<DatabaseRecord>> unfinishedDatabases(String planId) {
+      return conn.preparedQuery(UNFINISHED_DATABASES).execute(Tuple.of(planId)).map(rs -> Rows.all(rs, Rows::database));
     }
 
     /** Whether any step of the plan ever started on any database. */
