@@ -26,7 +26,8 @@ class FleetBudgetIT {
           new ServerConfig(Copies.SERVER, 2, BUDGET, Duration.ofSeconds(5), Duration.ofSeconds(2)), Map.of());
       List<String> databases = fleet.targets.values().stream().map(TestDatabase::name).toList();
       Daemon daemon = get(Daemon.start(config));
-      try (ActivitySampler sampler = new ActivitySampler(fleet.state, databases, 20)) {
+      try (ActivitySampler sampler = new ActivitySampler(fleet.state, databases, 20);
+          ActivitySampler drives = ActivitySampler.drives(fleet.state, "fleet150", 20)) {
         CompiledPlan plan = TestPlans.users("fleet150", fleet.names(), 1, DATABASES, CompiledPlan.Approval.AUTO, 500);
         get(daemon.operations().submit(plan, "plan text", "ci"));
         Fleet.await("plan fleet150 completed", Duration.ofSeconds(90), () -> "completed".equals(
@@ -35,6 +36,9 @@ class FleetBudgetIT {
         assertThat(sampler.samples()).isGreaterThan(10);
         assertThat(sampler.peak()).isBetween(1, BUDGET);
         assertThat(daemon.connections().peak(Copies.SERVER)).isBetween(1, BUDGET);
+        drives.close();
+        // Half the budget: every database started at once made each query queue behind every other one's.
+        assertThat(drives.peak()).as("databases driven at once").isBetween(1, BUDGET / 2);
       } finally {
         get(daemon.stop());
       }

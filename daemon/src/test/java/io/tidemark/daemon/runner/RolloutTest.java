@@ -62,6 +62,19 @@ class RolloutTest {
         .as("the default stops at the first failure").isEmpty();
   }
 
+  /** The runner passes only the unfinished databases (a decision after each drive must not read them all). */
+  @Test
+  void theSameDatabasesAreClaimedWhenTheDoneOnesAreLeftOut() {
+    List<DatabaseRecord> all = dbs("done", "done", "running", "pending", "done", "pending", "pending");
+    List<DatabaseRecord> unfinished = all.stream().filter(d -> d.state() != DatabaseState.DONE).toList();
+    CompiledPlan.Rollout canary2 = new CompiledPlan.Rollout(2, 3);
+    assertThat(Rollout.claimable(canary2, unfinished, Set.of("c"))).containsExactly("d", "f")
+        .isEqualTo(Rollout.claimable(canary2, all, Set.of("c")));
+    List<DatabaseRecord> canaryLeft = dbs("done", "pending", "pending");
+    assertThat(Rollout.claimable(canary2, canaryLeft.subList(1, 3), Set.of())).as("canary b still unfinished")
+        .containsExactly("b").isEqualTo(Rollout.claimable(canary2, canaryLeft, Set.of()));
+  }
+
   private static List<DatabaseRecord> dbs(String... states) {
     List<DatabaseRecord> out = new ArrayList<>();
     for (int i = 0; i < states.length; i++) {
