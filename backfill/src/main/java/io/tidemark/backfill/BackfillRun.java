@@ -209,24 +209,25 @@ public final class BackfillRun {
     return ended.future();
   }
 
+  /**
+   * Prepares, then waits for the server's budget, then starts the batches. Preparing (opening the sessions,
+   * creating the checkpoint table, reading the key and creating or loading the checkpoint) writes nothing
+   * the application reads, so it runs before the budget is asked for: the backfills of one server queue
+   * only for their batches. Worked example: 1,000 small tenants, one backfill at a time, each about 25 ms of
+   * preparing and 65 ms of batches: preparing inside the budget made the migrate phase 90 s, outside it
+   * overlaps the running backfill's batches. A prepared backfill waiting for the budget keeps no session
+   * for itself: its pools give an idle session up when other work on the server waits for one, and after
+   * the server's idle timeout.
+   */
   void begin() {
-    context.runOnContext(v -> acquirePermit()
-        .compose(this::open)
-        .compose(v2 -> store.ensureTable())
-        .compose(v2 -> new KeyCatalog(monitorPool).describe(job.spec().schema(), job.spec().table()))
-        .compose(this::prepareCheckpoint)
-        .compose(v2 -> checkpoints.start())
+    context.runOnContext(v -> prepare()
+        .compose(v2 -> acquirePermit())
+        .compose(this::start)
         .onSuccess(v2 -> next())
         .onFailure(this::fail));
   }
 
-  private Future<ServerBudget.Permit> acquirePermit() {
-    pendingPermit = budget.acquire(job.database().server());
-    return pendingPermit;
-  }
-
-  private Future<Void> open(ServerBudget.Permit granted) {
-    permit = granted;
+  private Future<Void> prepare() {
     if (stopRequested.get()) {
       return Future.failedFuture(new StoppedBeforeStart());
     }
@@ -237,7 +238,37 @@ public final class BackfillRun {
     watcher = new BatchWatcher(vertx, monitorPool);
     checkpoints = new CheckpointWatch(monitorPool);
     store = new CheckpointStore(batchPool, job.planId(), job.stepId());
-    return verifySessions().compose(v -> ownPids());
+    return verifySessions()
+        .compose(v2 -> store.ensureTable())
+        .compose(v2 -> new KeyCatalog(monitorPool).describe(job.spec().schema(), job.spec().table()))
+        .compose(this::prepareCheckpoint);
+  }
+
+  private Future<ServerBudget.Permit> acquirePermit() {
+    if (stopRequested.get()) {
+      return Future.failedFuture(new StoppedBeforeStart());
+    }
+    publish(BackfillState.WAITING_FOR_BUDGET, Optional.empty());
+    pendingPermit = budget.acquire(job.database().server());
+    return pendingPermit;
+  }
+
+  /**
+   * With the budget: the sessions verified again (one may have been closed and opened anew while the run
+   * waited), their pids for the throttle, the checkpoint watch's starting count; then RUNNING.
+   */
+  private Future<Void> start(ServerBudget.Permit granted) {
+    permit = granted;
+    if (stopRequested.get()) {
+      return Future.failedFuture(new StoppedBeforeStart());
+    }
+    return verifySessions()
+        .compose(v -> ownPids())
+        .compose(v -> checkpoints.start())
+        .onSuccess(v -> {
+          rate.record(System.nanoTime(), checkpoint.rowsDone());
+          publish(BackfillState.RUNNING, Optional.empty());
+        });
   }
 
   /** Both sessions run with the settings every Tidemark session must have ({@link PgConnections#verify}). */
@@ -301,8 +332,6 @@ public final class BackfillRun {
 
   private Future<Checkpoint> adopt(Checkpoint c) {
     checkpoint = c;
-    rate.record(System.nanoTime(), c.rowsDone());
-    publish(BackfillState.RUNNING, Optional.empty());
     return Future.succeededFuture(c);
   }
 
@@ -622,9 +651,12 @@ public final class BackfillRun {
 
   private void fail(Throwable e) {
     if (e instanceof StoppedBeforeStart || e instanceof CancellationException) {
-      progress.set(BackfillProgress.initial(BackfillState.STOPPED, controls.backfill().minBatchRows()));
+      // Stopped before its first batch; a checkpoint it loaded (a resumed run) says how far earlier runs got.
+      Checkpoint c = checkpoint;
+      publish(BackfillState.STOPPED, Optional.empty());
       release().onComplete(ar -> {
-        completion.complete(new BackfillResult(BackfillState.STOPPED, 0, 0, 0,
+        completion.complete(new BackfillResult(BackfillState.STOPPED, c == null ? 0 : c.rowsDone(),
+            c == null ? 0 : c.rowsUpdated(), c == null ? 0 : c.batches(),
             Duration.ofNanos(System.nanoTime() - startNanos), Duration.ZERO));
         ended.complete();
       });

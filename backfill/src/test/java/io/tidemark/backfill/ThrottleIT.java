@@ -239,6 +239,9 @@ class ThrottleIT {
     Fixtures.sleep(300);
     assertThat(second.progress().state()).isEqualTo(BackfillState.WAITING_FOR_BUDGET);
     assertThat(budgeted.budget().waiting(server)).isEqualTo(1);
+    // Prepared while it waits (key read, checkpoint created), so the budget is held only for batches.
+    assertThat(db.queryLong("SELECT count(*) FROM tidemark.backfill_checkpoints WHERE step_id = 'migrate[0]/second'"
+        + " AND rows_done = 0 AND batches = 0")).isEqualTo(1);
 
     BackfillRun third = budgeted.start(job(db, "migrate[1]/second", spec("second", "n = n + 1", null),
         pace(100, 5000, 100, 0), NO_THROTTLE));
