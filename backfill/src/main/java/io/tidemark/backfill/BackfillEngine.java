@@ -6,6 +6,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.sqlclient.Pool;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -63,8 +65,21 @@ public final class BackfillEngine {
 
   /** Starts (or resumes) the job; returns at once with the run's handle. */
   public BackfillRun start(BackfillJob job) {
+    return start(job, Optional.empty());
+  }
+
+  /**
+   * The same, preparing (the checkpoint table, the key, the checkpoint) on {@code caller}, a pool of the
+   * caller's on the job's database, instead of on the run's own sessions: the run then opens its two
+   * sessions only once it has the server's budget. The run never closes {@code caller}.
+   */
+  public BackfillRun start(BackfillJob job, Pool caller) {
+    return start(job, Optional.of(caller));
+  }
+
+  private BackfillRun start(BackfillJob job, Optional<Pool> caller) {
     Context context = vertx.getOrCreateContext();
-    BackfillRun run = new BackfillRun(vertx, context, job, budget, connector, http, onBatch);
+    BackfillRun run = new BackfillRun(vertx, context, job, budget, connector, http, onBatch, caller);
     run.begin();
     return run;
   }

@@ -117,6 +117,10 @@ public final class BackfillRun {
   private ServerBudget.Permit permit;
   private Pool batchPool;
   private Pool monitorPool;
+  /** The caller's session on the database to prepare on ({@link BackfillEngine#start(BackfillJob, Pool)}). */
+  private final Optional<Pool> callerPool;
+  /** Where the key is read while preparing: the caller's pool, or the run's monitor session. */
+  private Pool catalogPool;
   private Throttle throttle;
   private BatchWatcher watcher;
   private BatchWatcher.Watch watch;
@@ -152,7 +156,8 @@ public final class BackfillRun {
 
   BackfillRun(
       Vertx vertx, Context context, BackfillJob job, ServerBudget budget, Connector connector, HttpClient http,
-      Consumer<CommittedBatch> onBatch) {
+      Consumer<CommittedBatch> onBatch, Optional<Pool> callerPool) {
+    this.callerPool = callerPool;
     this.vertx = vertx;
     this.connector = connector;
     this.onBatch = onBatch;
@@ -215,9 +220,11 @@ public final class BackfillRun {
    * the application reads, so it runs before the budget is asked for: the backfills of one server queue
    * only for their batches. Worked example: 1,000 small tenants, one backfill at a time, each about 25 ms of
    * preparing and 65 ms of batches: preparing inside the budget made the migrate phase 90 s, outside it
-   * overlaps the running backfill's batches. A prepared backfill waiting for the budget keeps no session
-   * for itself: its pools give an idle session up when other work on the server waits for one, and after
-   * the server's idle timeout.
+   * overlaps the running backfill's batches. Given the caller's pool (the daemon's drive holds a session on
+   * the database anyway), it prepares there and opens its own two sessions only once it has the budget, so
+   * a prepared backfill waiting for its turn holds no session of its own. Without, it prepares on its own
+   * sessions, which its pools give up when other work on the server waits for one, and after the server's
+   * idle timeout.
    */
   void begin() {
     context.runOnContext(v -> prepare()
@@ -232,16 +239,30 @@ public final class BackfillRun {
       return Future.failedFuture(new StoppedBeforeStart());
     }
     publish(BackfillState.STARTING, Optional.empty());
+    if (callerPool.isPresent()) {
+      return PgConnections.verify(callerPool.get(), job.database()).compose(v -> prepareOn(callerPool.get()));
+    }
+    openSessions();
+    return verifySessions().compose(v -> prepareOn(monitorPool));
+  }
+
+  /** The checkpoint table, the key, the checkpoint itself: read and written through {@code pool}. */
+  private Future<Void> prepareOn(Pool pool) {
+    catalogPool = pool;
+    store = new CheckpointStore(pool, job.planId(), job.stepId());
+    return store.ensureTable()
+        .compose(v -> new KeyCatalog(pool).describe(job.spec().schema(), job.spec().table()))
+        .compose(this::prepareCheckpoint);
+  }
+
+  /** The run's own two sessions: its batches, and the watching of them and of the throttle signals. */
+  private void openSessions() {
     batchPool = pool("tidemark/backfill");
     monitorPool = pool("tidemark/backfill-monitor");
     throttle = new Throttle(vertx, monitorPool, http, controls);
     watcher = new BatchWatcher(vertx, monitorPool);
     checkpoints = new CheckpointWatch(monitorPool);
     store = new CheckpointStore(batchPool, job.planId(), job.stepId());
-    return verifySessions()
-        .compose(v2 -> store.ensureTable())
-        .compose(v2 -> new KeyCatalog(monitorPool).describe(job.spec().schema(), job.spec().table()))
-        .compose(this::prepareCheckpoint);
   }
 
   private Future<ServerBudget.Permit> acquirePermit() {
@@ -261,6 +282,9 @@ public final class BackfillRun {
     permit = granted;
     if (stopRequested.get()) {
       return Future.failedFuture(new StoppedBeforeStart());
+    }
+    if (batchPool == null) {
+      openSessions(); // prepared on the caller's pool
     }
     return verifySessions()
         .compose(v -> ownPids())
@@ -295,7 +319,7 @@ public final class BackfillRun {
   private Future<Void> prepareCheckpoint(KeyCatalog.TableInfo info) {
     key = info.key();
     sql = BatchStatements.of(key, job.spec());
-    KeyCatalog catalog = new KeyCatalog(monitorPool);
+    KeyCatalog catalog = new KeyCatalog(catalogPool);
     Future<Optional<List<String>>> min = key.measurable() ? catalog.minKey(key) : Future.succeededFuture(Optional.empty());
     return min
         .compose(minKey -> {

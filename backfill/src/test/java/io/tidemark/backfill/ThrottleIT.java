@@ -15,7 +15,11 @@ import io.tidemark.config.ThrottleSettings;
 import io.tidemark.testkit.AppSession;
 import io.tidemark.testkit.FreshDatabaseExtension;
 import io.tidemark.testkit.TestDatabase;
+import io.tidemark.pg.PgConnections;
 import io.vertx.core.http.HttpServer;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -254,6 +258,43 @@ class ThrottleIT {
     assertThat(await(second.completion()).rowsDone()).isEqualTo(500);
     assertThat(budgeted.budget().inUse(server)).isZero();
     await(budgeted.close());
+  }
+
+  /**
+   * Given the caller's pool (the daemon's drive holds a session on the database anyway), a backfill prepares
+   * there and, waiting for the budget, holds no session of its own: only the running one's two exist.
+   */
+  @Test
+  void aBackfillPreparedOnTheCallersPoolHoldsNoSessionWhileItWaits(TestDatabase db) {
+    table(db, "caller_first", 500);
+    table(db, "caller_waiting", 500);
+    String server = Fixtures.config(db).server();
+    BackfillEngine budgeted =
+        new BackfillEngine(ENGINE.vertx(), new ServerBudget(List.of(new ServerConfig(server, 1)), 4));
+    Pool caller = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
+        .connectingTo(PgConnections.options(Fixtures.config(db), "tidemark/drive")).using(ENGINE.vertx()).build();
+    try {
+      BackfillRun first = budgeted.start(job(db, "migrate[0]/caller-first", spec("caller_first", "n = n + 1", null),
+          pace(100, 5000, 100, 0), NO_THROTTLE));
+      first.controls().operatorThrottle("hold the slot");
+      eventually(20, "first running", () -> first.progress().state() == BackfillState.RUNNING);
+      BackfillRun second = budgeted.start(job(db, "migrate[0]/caller-waiting", spec("caller_waiting", "n = n + 1", null),
+          pace(100, 5000, 100, 0), NO_THROTTLE), caller);
+      eventually(20, "second prepared and queued", () -> budgeted.budget().waiting(server) == 1);
+      assertThat(second.progress().state()).isEqualTo(BackfillState.WAITING_FOR_BUDGET);
+      assertThat(db.queryLong("SELECT count(*) FROM tidemark.backfill_checkpoints WHERE step_id = 'migrate[0]/caller-waiting'"))
+          .as("prepared").isEqualTo(1);
+      assertThat(db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+          + " AND application_name LIKE 'tidemark/backfill%'")).as("the running backfill's sessions only").isEqualTo(2);
+
+      first.controls().clearOperatorThrottle();
+      await(first.completion());
+      assertThat(await(second.completion()).rowsDone()).isEqualTo(500);
+      assertThat(db.queryLong("SELECT count(*) FROM caller_waiting WHERE n <> 1")).isZero();
+    } finally {
+      await(caller.close());
+      await(budgeted.close());
+    }
   }
 
   private static boolean reasonIs(BackfillRun run, ThrottleSignal signal) {

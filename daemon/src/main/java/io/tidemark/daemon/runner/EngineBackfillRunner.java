@@ -63,7 +63,7 @@ public final class EngineBackfillRunner implements StepRunner {
     apply(job.controls(), ctx.throttle().get(), planRate);
     String key = ctx.planId() + "/" + ctx.database().name();
     logs.put(key, ctx.log());
-    BackfillRun run = engine.start(job);
+    BackfillRun run = engine.start(job, ctx.pool()); // prepared on the drive's session, see BackfillEngine
     running.put(key, run);
     long watch = ctx.vertx().setPeriodic(WATCH_MS, id -> watch(run, ctx, planRate));
     return run.completion()
