@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -138,13 +139,22 @@ final class HeadlessChromium implements AutoCloseable {
     } catch (Exception e) {
       // the browser is killed below anyway
     }
+    // Chromium's helper processes (network service, crash handler) outlive a killed browser for a moment and
+    // keep writing into the profile; stop them too, or deleting the profile races their files.
+    List<ProcessHandle> helpers = process.descendants().toList();
     process.destroy();
+    helpers.forEach(ProcessHandle::destroy);
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       }
+      for (ProcessHandle h : helpers) {
+        h.onExit().get(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      helpers.forEach(ProcessHandle::destroyForcibly);
     }
     client.close();
     vertx.close();
@@ -223,11 +233,17 @@ final class HeadlessChromium implements AutoCloseable {
     throw new AssertionError("chromium opened no page target");
   }
 
+  /**
+   * Best effort: a file that vanishes during the walk (a helper process still finishing) surfaces as an
+   * {@link UncheckedIOException} from the stream, and a temp directory left behind is harmless.
+   */
   private static void deleteTree(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // a temp directory left behind is harmless
+    for (int attempt = 0; attempt < 3 && Files.exists(root); attempt++) {
+      try (Stream<Path> paths = Files.walk(root)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException | UncheckedIOException e) {
+        // walk again: what vanished is gone, what appeared is deleted on the next pass
+      }
     }
   }
 }
