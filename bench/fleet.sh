@@ -235,6 +235,11 @@ q -d "$STATE_DB" -c "\\copy (SELECT id, at, database, step_id, kind, duration_ms
 P50=$(awk '{ a[NR] = $1 } END { printf "%.1f", a[int((NR - 1) * 0.50) + 1] }' "$OUT/per-database.txt")
 P99=$(awk '{ a[NR] = $1 } END { printf "%.1f", a[int((NR - 1) * 0.99) + 1] }' "$OUT/per-database.txt")
 
+# Each part of the run: submit -> each state change (preflight, then the phases), as epoch seconds.
+q -d "$STATE_DB" -c "SELECT extract(epoch FROM at), CASE WHEN kind = 'submit' THEN 'submit' ELSE message END
+  FROM tidemark.events WHERE plan_id = (SELECT id FROM tidemark.plans) AND kind IN ('submit', 'state-changed')
+  ORDER BY id" > "$OUT/phases.txt"
+
 log "SIGTERM"
 t1=$(now)
 kill -TERM "$DAEMON_PID"
@@ -257,4 +262,19 @@ SAMPLES=$(wc -l < "$OUT/samples.txt")
   echo "| $N | sequential \`psql -f migration.sql\` loop | $LOOP_S | | | 1 | | | | |"
   echo
   echo "($SAMPLES samples every 500 ms; per-database time: its three phases, each from its lease to its last event)"
+  echo
+  echo "| part | wall s | daemon CPU s |"
+  echo "|---|---|---|"
+  # Wall time between consecutive state changes; the daemon's CPU seconds over the same span, from the samples.
+  awk -F'|' 'NR == FNR { t[NR] = $1; what[NR] = $2; n = NR; next }
+    { st[++m] = $1; sc[m] = $4 }
+    function cpu(x,   i, c) { c = sc[1]; for (i = 1; i <= m; i++) if (st[i] <= x) c = sc[i]; return c }
+    END {
+      names[1] = "preflight"; names[2] = "expand"; names[3] = "migrate"; names[4] = "approval wait / contract"
+      for (i = 1; i < n; i++) {
+        label = (i in names) ? names[i] : what[i + 1]
+        if (what[i + 1] ~ /-> completed/) label = "contract"
+        printf "| %s | %.1f | %.1f |\n", label, t[i + 1] - t[i], cpu(t[i + 1]) - cpu(t[i])
+      }
+    }' "$OUT/phases.txt" FS=' ' "$OUT/samples.txt"
 } | tee "$OUT/report.md"
