@@ -78,6 +78,11 @@ final class DatabaseDriver {
     return fence;
   }
 
+  /** The phase this drive runs. */
+  RunPhase phase() {
+    return phase;
+  }
+
   /** Asks the driver to stop at its next boundary (shutdown, or an operator action seen locally). */
   void requestStop(String reason) {
     stop.request(reason);
