@@ -119,8 +119,6 @@ public final class BackfillRun {
   private Pool monitorPool;
   /** The caller's session on the database to prepare on ({@link BackfillEngine#start(BackfillJob, Pool)}). */
   private final Optional<Pool> callerPool;
-  /** Where the key is read while preparing: the caller's pool, or the run's monitor session. */
-  private Pool catalogPool;
   private Throttle throttle;
   private BatchWatcher watcher;
   private BatchWatcher.Watch watch;
@@ -248,11 +246,11 @@ public final class BackfillRun {
 
   /** The checkpoint table, the key, the checkpoint itself: read and written through {@code pool}. */
   private Future<Void> prepareOn(Pool pool) {
-    catalogPool = pool;
+    KeyCatalog catalog = new KeyCatalog(pool);
     store = new CheckpointStore(pool, job.planId(), job.stepId());
     return store.ensureTable()
-        .compose(v -> new KeyCatalog(pool).describe(job.spec().schema(), job.spec().table()))
-        .compose(this::prepareCheckpoint);
+        .compose(v -> catalog.describe(job.spec().schema(), job.spec().table()))
+        .compose(info -> prepareCheckpoint(catalog, info));
   }
 
   /** The run's own two sessions: its batches, and the watching of them and of the throttle signals. */
@@ -316,10 +314,9 @@ public final class BackfillRun {
     return pool.query(PID_SQL).execute().map(rows -> rows.iterator().next().getInteger("pid"));
   }
 
-  private Future<Void> prepareCheckpoint(KeyCatalog.TableInfo info) {
+  private Future<Void> prepareCheckpoint(KeyCatalog catalog, KeyCatalog.TableInfo info) {
     key = info.key();
     sql = BatchStatements.of(key, job.spec());
-    KeyCatalog catalog = new KeyCatalog(catalogPool);
     Future<Optional<List<String>>> min = key.measurable() ? catalog.minKey(key) : Future.succeededFuture(Optional.empty());
     return min
         .compose(minKey -> {

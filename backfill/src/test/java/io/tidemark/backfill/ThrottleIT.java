@@ -232,12 +232,8 @@ class ThrottleIT {
     table(db, "first", 500);
     table(db, "second", 500);
     String server = Fixtures.config(db).server();
-    BackfillEngine budgeted =
-        new BackfillEngine(ENGINE.vertx(), new ServerBudget(List.of(new ServerConfig(server, 1)), 4));
-    BackfillRun first = budgeted.start(job(db, "migrate[0]/first", spec("first", "n = n + 1", null),
-        pace(100, 5000, 100, 0), NO_THROTTLE));
-    first.controls().operatorThrottle("hold the slot");
-    eventually(20, "first running", () -> first.progress().state() == BackfillState.RUNNING);
+    BackfillEngine budgeted = budgetOfOne(db);
+    BackfillRun first = holdingTheSlot(budgeted, db, "first");
     BackfillRun second = budgeted.start(job(db, "migrate[0]/second", spec("second", "n = n + 1", null),
         pace(100, 5000, 100, 0), NO_THROTTLE));
     Fixtures.sleep(300);
@@ -269,15 +265,11 @@ class ThrottleIT {
     table(db, "caller_first", 500);
     table(db, "caller_waiting", 500);
     String server = Fixtures.config(db).server();
-    BackfillEngine budgeted =
-        new BackfillEngine(ENGINE.vertx(), new ServerBudget(List.of(new ServerConfig(server, 1)), 4));
+    BackfillEngine budgeted = budgetOfOne(db);
     Pool caller = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
         .connectingTo(PgConnections.options(Fixtures.config(db), "tidemark/drive")).using(ENGINE.vertx()).build();
     try {
-      BackfillRun first = budgeted.start(job(db, "migrate[0]/caller-first", spec("caller_first", "n = n + 1", null),
-          pace(100, 5000, 100, 0), NO_THROTTLE));
-      first.controls().operatorThrottle("hold the slot");
-      eventually(20, "first running", () -> first.progress().state() == BackfillState.RUNNING);
+      BackfillRun first = holdingTheSlot(budgeted, db, "caller_first");
       BackfillRun second = budgeted.start(job(db, "migrate[0]/caller-waiting", spec("caller_waiting", "n = n + 1", null),
           pace(100, 5000, 100, 0), NO_THROTTLE), caller);
       eventually(20, "second prepared and queued", () -> budgeted.budget().waiting(server) == 1);
@@ -295,6 +287,21 @@ class ThrottleIT {
       await(caller.close());
       await(budgeted.close());
     }
+  }
+
+  /** An engine that runs one backfill at a time on the test database's server. */
+  private static BackfillEngine budgetOfOne(TestDatabase db) {
+    String server = Fixtures.config(db).server();
+    return new BackfillEngine(ENGINE.vertx(), new ServerBudget(List.of(new ServerConfig(server, 1)), 4));
+  }
+
+  /** A backfill of {@code table} (step {@code migrate[0]/<table>}) running and holding its server's one slot. */
+  private static BackfillRun holdingTheSlot(BackfillEngine engine, TestDatabase db, String table) {
+    BackfillRun run = engine.start(job(db, "migrate[0]/" + table, spec(table, "n = n + 1", null),
+        pace(100, 5000, 100, 0), NO_THROTTLE));
+    run.controls().operatorThrottle("hold the slot");
+    eventually(20, table + " running", () -> run.progress().state() == BackfillState.RUNNING);
+    return run;
   }
 
   private static boolean reasonIs(BackfillRun run, ThrottleSignal signal) {

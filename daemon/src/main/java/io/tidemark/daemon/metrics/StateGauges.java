@@ -89,7 +89,8 @@ public final class StateGauges {
         .mapEmpty();
   }
 
-  private record Reading(List<PlanPages.ExportedPlan> plans, List<PlanPages.StepCount> counts, List<PlanPages.ActiveStep> active) {}
+  private record Reading(List<PlanPages.ExportedPlan> plans, List<PlanPages.StepCount> counts,
+      List<PlanPages.ActiveStep> active) {}
 
   private Future<Reading> read(List<PlanPages.ExportedPlan> exported) {
     List<String> ids = exported.stream().map(PlanPages.ExportedPlan::id).toList();

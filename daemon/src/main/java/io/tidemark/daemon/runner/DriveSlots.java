@@ -60,7 +60,9 @@ final class DriveSlots {
     if (server == null) {
       return Integer.MAX_VALUE;
     }
-    return backfills(phase) ? Math.max(1, server.maxConcurrentBackfills()) + 1 : Math.max(1, server.maxConnections() / 2);
+    return backfills(phase)
+        ? Math.max(1, server.maxConcurrentBackfills()) + 1
+        : Math.max(1, server.maxConnections() / 2);
   }
 
   private static int count(List<Running> running, String server, RunPhase phase) {

@@ -1,10 +1,16 @@
 package io.tidemark.daemon.store;
 
 import io.tidemark.planner.CompiledPlan;
+import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The compiled plans one {@link ControlStore} has decoded, by id and content hash, so the runner's reads of
@@ -31,18 +37,30 @@ final class CompiledPlans {
 
   /**
    * The plan columns, {@code compiled} left out ({@code NULL}) for the plans whose key is in {@code $1}: a
-   * read passes {@link #keys} of its {@link #snapshot} there and turns each row into a record with {@link #read}.
+   * statement selecting them is run through {@link #all} or {@link #first}, which pass the known keys there.
    */
   static final String COLUMNS = "id, content_hash, plan_text, submitted_by, state, phase, resume_state,"
-      + " approved_by, approved_at, awaiting, max_rows_per_second, operator_throttle, last_error, created_at, updated_at,"
+      + " approved_by, approved_at, awaiting, max_rows_per_second, operator_throttle, last_error, created_at,"
+      + " updated_at,"
       + " CASE WHEN content_hash || ':' || id = ANY ($1) THEN NULL ELSE compiled END AS compiled";
 
-  static String[] keys(Map<String, CompiledPlan> known) {
-    return known.keySet().toArray(String[]::new);
+  /**
+   * Runs {@code sql} (selecting {@link #COLUMNS}) with the known keys as {@code $1} and {@code args} given
+   * them for the rest; each row becomes a record, its compiled form taken from what was known when the read
+   * started (whatever is evicted meanwhile), or decoded and kept.
+   */
+  Future<List<PlanRecord>> all(SqlClient client, String sql, Function<String[], Tuple> args) {
+    Map<String, CompiledPlan> known = snapshot();
+    return client.preparedQuery(sql).execute(args.apply(known.keySet().toArray(String[]::new)))
+        .map(rs -> Rows.all(rs, r -> read(r, known)));
   }
 
-  /** A row of {@link #COLUMNS}: its compiled form from {@code known} when the read left it out, else decoded and kept. */
-  PlanRecord read(Row r, Map<String, CompiledPlan> known) {
+  /** {@link #all} for a statement returning at most one plan. */
+  Future<Optional<PlanRecord>> first(SqlClient client, String sql, Function<String[], Tuple> args) {
+    return all(client, sql, args).map(plans -> plans.stream().findFirst());
+  }
+
+  private PlanRecord read(Row r, Map<String, CompiledPlan> known) {
     String key = key(r.getString("id"), r.getString("content_hash"));
     CompiledPlan cached = r.getValue("compiled") == null ? known.get(key) : null;
     PlanRecord plan = Rows.plan(r, cached);
@@ -53,16 +71,15 @@ final class CompiledPlans {
   }
 
   /** The key a read passes for each known plan: {@code <content hash>:<id>} (the hash has a fixed length). */
-  static String key(String id, String contentHash) {
+  private static String key(String id, String contentHash) {
     return contentHash + ":" + id;
   }
 
-  /** What is known now: a read passes its keys and fills its rows from this map, whatever is evicted meanwhile. */
-  synchronized Map<String, CompiledPlan> snapshot() {
+  private synchronized Map<String, CompiledPlan> snapshot() {
     return new HashMap<>(byKey);
   }
 
-  synchronized void put(String key, CompiledPlan plan) {
+  private synchronized void put(String key, CompiledPlan plan) {
     byKey.put(key, plan);
   }
 }

@@ -3,7 +3,6 @@ package io.tidemark.daemon.store;
 import io.tidemark.planner.CompiledPlan;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -39,10 +38,12 @@ public final class ControlStore {
   public static final int SCHEMA_VERSION = ControlSchema.CURRENT_VERSION;
 
   private static final String PLAN = "SELECT " + CompiledPlans.COLUMNS + " FROM tidemark.plans WHERE id = $2";
-  private static final String PLAN_FOR_UPDATE = "SELECT " + CompiledPlans.COLUMNS + " FROM tidemark.plans WHERE id = $2 FOR UPDATE";
+  private static final String PLAN_FOR_UPDATE = "SELECT " + CompiledPlans.COLUMNS
+      + " FROM tidemark.plans WHERE id = $2 FOR UPDATE";
   private static final String PLANS = "SELECT * FROM tidemark.plans ORDER BY created_at, id";
   /** $2: the terminal states ({@link PlanState#isTerminal()}), so the list is not copied into SQL. */
-  private static final String UNFINISHED = "SELECT " + CompiledPlans.COLUMNS + " FROM tidemark.plans WHERE state <> ALL ($2)"
+  private static final String UNFINISHED = "SELECT " + CompiledPlans.COLUMNS
+      + " FROM tidemark.plans WHERE state <> ALL ($2)"
       + " ORDER BY created_at, id";
   private static final String[] TERMINAL = java.util.Arrays.stream(PlanState.values())
       .filter(PlanState::isTerminal).map(PlanState::wireName).toArray(String[]::new);
@@ -179,9 +180,7 @@ public final class ControlStore {
   }
 
   public Future<Optional<PlanRecord>> plan(String id) {
-    Map<String, CompiledPlan> known = compiled.snapshot();
-    return pool.preparedQuery(PLAN).execute(Tuple.tuple().addArrayOfString(CompiledPlans.keys(known)).addString(id))
-        .map(rs -> Rows.first(rs, r -> compiled.read(r, known)));
+    return compiled.first(pool, PLAN, known -> Tuple.tuple().addArrayOfString(known).addString(id));
   }
 
   /** Every plan, oldest first; an undecodable one is listed too (its record says why). */
@@ -191,9 +190,7 @@ public final class ControlStore {
 
   /** Plans not yet completed, cancelled or rolled back: what the runner visits. */
   public Future<List<PlanRecord>> unfinished() {
-    Map<String, CompiledPlan> known = compiled.snapshot();
-    return pool.preparedQuery(UNFINISHED).execute(Tuple.tuple().addArrayOfString(CompiledPlans.keys(known)).addArrayOfString(TERMINAL))
-        .map(rs -> Rows.all(rs, r -> compiled.read(r, known)));
+    return compiled.all(pool, UNFINISHED, known -> Tuple.tuple().addArrayOfString(known).addArrayOfString(TERMINAL));
   }
 
   public Future<List<DatabaseRecord>> databases(String planId) {
@@ -368,9 +365,7 @@ public final class ControlStore {
 
     /** The plan row locked until the end of the transaction. */
     public Future<Optional<PlanRecord>> lockPlan(String id) {
-      Map<String, CompiledPlan> known = compiled.snapshot();
-      return conn.preparedQuery(PLAN_FOR_UPDATE).execute(Tuple.tuple().addArrayOfString(CompiledPlans.keys(known)).addString(id))
-          .map(rs -> Rows.first(rs, r -> compiled.read(r, known)));
+      return compiled.first(conn, PLAN_FOR_UPDATE, known -> Tuple.tuple().addArrayOfString(known).addString(id));
     }
 
     public Future<List<DatabaseRecord>> databases(String planId) {

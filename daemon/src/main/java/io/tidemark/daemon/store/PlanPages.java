@@ -1,6 +1,5 @@
 package io.tidemark.daemon.store;
 
-import io.tidemark.planner.CompiledPlan;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -10,7 +9,6 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -75,11 +73,9 @@ public final class PlanPages {
 
   /** Up to {@code limit} plans after {@code after} (from the first when empty), oldest first. */
   public Future<List<PlanRecord>> plans(Optional<PlanCursor> after, int limit) {
-    Map<String, CompiledPlan> known = compiled.snapshot();
-    Tuple args = Tuple.tuple().addArrayOfString(CompiledPlans.keys(known))
+    return compiled.all(pool, PLANS_PAGE, known -> Tuple.tuple().addArrayOfString(known)
         .addValue(after.map(PlanCursor::createdAt).orElse(null)).addValue(after.map(PlanCursor::id).orElse(null))
-        .addValue(limit);
-    return pool.preparedQuery(PLANS_PAGE).execute(args).map(rs -> all(rs, r -> compiled.read(r, known)));
+        .addValue(limit));
   }
 
   /**
