@@ -64,6 +64,7 @@ PORT=${TIDEMARK_BENCH_PORT:-7699}
 TOKEN=bench-token-$RANDOM$RANDOM$RANDOM
 DAEMON_PID=""
 SAMPLER_PID=""
+WATCH_PID=""
 JSTAT_PID=""
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/bench.log" >&2; }
@@ -75,6 +76,7 @@ db() { printf '%s_%04d' "$PREFIX" "$1"; }
 cleanup() {
   set +e
   [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null
+  [ -n "$WATCH_PID" ] && kill "$WATCH_PID" 2>/dev/null
   [ -n "$JSTAT_PID" ] && kill "$JSTAT_PID" 2>/dev/null
   [ -n "$DAEMON_PID" ] && kill -9 "$DAEMON_PID" 2>/dev/null
   log "dropping the benchmark's databases"
@@ -125,13 +127,31 @@ ALTER TABLE orders DROP CONSTRAINT orders_customer_fk, DROP COLUMN priority, ADD
 ALTER TABLE orders ALTER COLUMN legacy DROP DEFAULT;
 VACUUM ANALYZE orders;
 SQL
+cpu() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat; }
+# PostgreSQL's CPU seconds: every live postgres process, plus what the postmaster reaped of its exited
+# children (cutime + cstime), so backends that came and went are counted. Needs to read /proc of the
+# server's processes (same user or root); prints 0 otherwise.
+pg_cpu() {
+  local pm; pm=$(pgrep -o -x postgres || true)
+  [ -n "$pm" ] || { echo 0; return; }
+  { awk '{ print $16 + $17 }' "/proc/$pm/stat"; for p in $(pgrep -x postgres); do awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || true; done; } \
+    | awk '{ s += $1 } END { print s / 100 }'
+}
+# The fleet's sessions (backends started) and commits, from pg_stat_database.
+fleet_stats() {
+  q -d postgres -c "SELECT sum(sessions), sum(xact_commit) FROM pg_stat_database WHERE datname LIKE '${PREFIX}\_0%'" | tr '|' ' '
+}
 LOOP_S="-"
 if [ "$SKIP_LOOP" = 0 ]; then
   copies
   log "sequential loop: psql -f migration.sql on each database"
+  read -r BUSY0 IDLE0 <<< "$(cpu)"
+  PGCPU0=$(pg_cpu)
   t0=$(now)
   for i in $(seq 1 "$N"); do psql -X -q -v ON_ERROR_STOP=1 -d "$(db "$i")" -f "$OUT/migration.sql" >/dev/null; done
   LOOP_S=$(elapsed "$t0" "$(now)")
+  read -r BUSY1 IDLE1 <<< "$(cpu)"
+  log "sequential loop: PostgreSQL CPU $(awk -v a="$PGCPU0" -v b="$(pg_cpu)" 'BEGIN { printf "%.1f", b - a }') s; machine busy $(awk -v b="$((BUSY1 - BUSY0))" -v i="$((IDLE1 - IDLE0))" 'BEGIN { printf "%d", 100 * b / (b + i) }')% (all cores)"
   log "sequential loop: $LOOP_S s; undoing it (not timed) so Tidemark starts from the same copies"
   for i in $(seq 1 "$N"); do psql -X -q -v ON_ERROR_STOP=1 -d "$(db "$i")" -f "$OUT/undo.sql" >/dev/null; done
 else
@@ -184,39 +204,50 @@ ready() { curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1; }
 for _ in $(seq 1 120); do ready && break; sleep 0.5; done
 ready || { echo "daemon did not start; see $OUT/daemon.log" >&2; exit 1; }
 
-# Every 500 ms: Tidemark's sessions on the fleet's databases, the daemon's RSS and CPU seconds. The heap comes
-# from one jstat process printing every 500 ms (jstat-gc.txt): starting jstat, a JVM, at every sample cost
-# about half a core, which the measured daemon then ran beside (the loop ran with no sampler at all).
+# Every 500 ms, from one psql session (\watch): Tidemark's sessions on the fleet's databases and the plan's
+# state (pg-samples.txt). From /proc, every 500 ms: the daemon's RSS and CPU seconds (samples.txt). The heap
+# comes from one jstat process (jstat-gc.txt). Samplers that start a process per sample cost the machine
+# what the measured daemon then runs beside: psql twice a second (a process and a backend each, ~28 ms of
+# a backend's start on this machine) was a tenth of the CPU, jstat (a JVM) every 500 ms half a core; the
+# loop runs with no sampler at all.
 jstat -gc "$DAEMON_PID" 500 > "$OUT/jstat-gc.txt" 2>/dev/null &
 JSTAT_PID=$!
+psql -X -Atq -F ' ' -d "$STATE_DB" > "$OUT/pg-samples.txt" 2>/dev/null <<SQL &
+SELECT extract(epoch FROM clock_timestamp()), (SELECT count(*) FROM pg_stat_activity
+  WHERE application_name LIKE 'tidemark/%' AND datname LIKE '${PREFIX}\_0%'),
+  coalesce((SELECT state FROM tidemark.plans LIMIT 1), 'none') \watch 0.5
+SQL
+WATCH_PID=$!
 (
   while kill -0 "$DAEMON_PID" 2>/dev/null; do
-    conns=$(q -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'tidemark/%'
-      AND datname LIKE '${PREFIX}\_0%'" 2>/dev/null || echo 0)
     rss=$(awk '/VmRSS/ { print $2 }' "/proc/$DAEMON_PID/status" 2>/dev/null || echo 0)
     dcpu=$(awk '{ print ($14 + $15) / 100 }' "/proc/$DAEMON_PID/stat" 2>/dev/null || echo 0)
-    echo "$(date +%s.%N) $conns $rss $dcpu"
+    echo "$(date +%s.%N) - $rss $dcpu"
     sleep 0.5
   done
 ) > "$OUT/samples.txt" &
 SAMPLER_PID=$!
 
 log "submitting the plan over $N databases"
-cpu() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $5 + $6 }' /proc/stat; }
 daemon_cpu() { awk '{ print ($14 + $15) / 100 }' "/proc/$DAEMON_PID/stat"; }
 read -r BUSY0 IDLE0 <<< "$(cpu)"
 DCPU0=$(daemon_cpu)
+PGCPU0=$(pg_cpu)
+read -r SESS0 XACT0 <<< "$(fleet_stats)"
 t0=$(now)
 curl -sf -H "Authorization: Bearer $TOKEN" -H "Content-Type: text/plain" --data-binary @"$OUT/plan.conf" \
   "http://127.0.0.1:$PORT/plans" >/dev/null
 while :; do
-  s=$(q -d "$STATE_DB" -c "SELECT state FROM tidemark.plans")
+  s=$(tail -n 1 "$OUT/pg-samples.txt" | awk '{ print $3 }')
   case "$s" in completed) break ;; failed|cancelled|rolled-back) echo "plan $s; see $OUT" >&2; exit 1 ;; esac
   sleep 0.5
 done
 TIDEMARK_S=$(elapsed "$t0" "$(now)")
 read -r BUSY1 IDLE1 <<< "$(cpu)"
 DAEMON_CPU=$(awk -v a="$DCPU0" -v b="$(daemon_cpu)" 'BEGIN { printf "%.1f", b - a }')
+PG_CPU=$(awk -v a="$PGCPU0" -v b="$(pg_cpu)" 'BEGIN { printf "%.1f", b - a }')
+read -r SESS1 XACT1 <<< "$(fleet_stats)"
+log "PostgreSQL CPU $PG_CPU s; on the fleet's databases $((SESS1 - SESS0)) sessions started, $((XACT1 - XACT0)) commits"
 MACHINE_BUSY=$(awk -v b="$((BUSY1 - BUSY0))" -v i="$((IDLE1 - IDLE0))" 'BEGIN { printf "%d", 100 * b / (b + i) }')
 log "daemon CPU $DAEMON_CPU s; machine busy $MACHINE_BUSY% (all cores) while the plan ran"
 log "plan completed in $TIDEMARK_S s"
@@ -240,6 +271,11 @@ q -d "$STATE_DB" -c "SELECT extract(epoch FROM at), CASE WHEN kind = 'submit' TH
   FROM tidemark.events WHERE plan_id = (SELECT id FROM tidemark.plans) AND kind IN ('submit', 'state-changed')
   ORDER BY id" > "$OUT/phases.txt"
 
+# The control store's share of PostgreSQL's CPU: its sessions are the daemon's pool, alive until SIGTERM.
+CONTROL_CPU=$(for p in $(pgrep -x postgres); do
+    grep -qa "$STATE_DB" "/proc/$p/cmdline" 2>/dev/null && awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || true
+  done | awk '{ s += $1 } END { printf "%.1f", s / 100 }')
+log "of which the control store's sessions (still open): $CONTROL_CPU s"
 log "SIGTERM"
 t1=$(now)
 kill -TERM "$DAEMON_PID"
@@ -248,12 +284,14 @@ SHUTDOWN_S=$(elapsed "$t1" "$(now)")
 DAEMON_PID=""
 wait "$SAMPLER_PID" 2>/dev/null || true
 SAMPLER_PID=""
-PEAK_CONNS=$(awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }' "$OUT/samples.txt")
+kill "$WATCH_PID" 2>/dev/null || true
+WATCH_PID=""
+PEAK_CONNS=$(awk 'BEGIN { m = 0 } $2 > m { m = $2 } END { print m }' "$OUT/pg-samples.txt")
 PEAK_RSS=$(awk 'BEGIN { m = 0 } $3 > m { m = $3 } END { printf "%d", m / 1024 }' "$OUT/samples.txt")
 kill "$JSTAT_PID" 2>/dev/null || true
 # S0U + S1U + EU + OU: the heap in use, KB.
 PEAK_HEAP=$(awk 'BEGIN { m = 0 } $1 ~ /^[0-9]/ { h = $3 + $4 + $6 + $8; if (h > m) m = h } END { printf "%d", m / 1024 }' "$OUT/jstat-gc.txt")
-SAMPLES=$(wc -l < "$OUT/samples.txt")
+SAMPLES=$(grep -c . "$OUT/pg-samples.txt")
 
 {
   echo "| N | method | wall s | per-db p50 s | per-db p99 s | peak connections | peak heap MB | peak RSS MB | /metrics series | shutdown s |"
