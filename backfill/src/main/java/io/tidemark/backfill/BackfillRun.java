@@ -86,11 +86,16 @@ public final class BackfillRun {
    * application can be kept waiting behind the row locks the batch already holds. {@code synchronous_commit}
    * only ever goes down to {@code off} (never overrides a stricter server setting to {@code on}).
    */
+  /**
+   * Opens each batch's transaction: its settings, the session's pid (watched while the batch runs, and left
+   * out of the throttle's count of active sessions) and the session's {@code standard_conforming_strings}
+   * ({@link PgConnections#requireConforming}): the plan's expressions are part of the batch's SQL text, and
+   * the session may be a new one since the last batch.
+   */
   private static final String PREPARE_SQL = """
       SELECT set_config('lock_timeout', $1, true),
              set_config('synchronous_commit', CASE WHEN $2 THEN current_setting('synchronous_commit') ELSE 'off' END, true),
-             pg_backend_pid() AS pid""";
-  private static final String PID_SQL = "SELECT pg_backend_pid() AS pid";
+             pg_backend_pid() AS pid, current_setting('standard_conforming_strings') AS scs, current_database() AS db""";
   private static final int MAX_CONNECTION_RETRIES = 8;
   private static final long RATE_WINDOW_NANOS = 30_000_000_000L;
   private static final long MIN_LOCK_TIMEOUT_MS = 50;
@@ -213,16 +218,21 @@ public final class BackfillRun {
   }
 
   /**
-   * Prepares, then waits for the server's budget, then starts the batches. Preparing (opening the sessions,
-   * creating the checkpoint table, reading the key and creating or loading the checkpoint) writes nothing
-   * the application reads, so it runs before the budget is asked for: the backfills of one server queue
-   * only for their batches. Worked example: 1,000 small tenants, one backfill at a time, each about 25 ms of
-   * preparing and 65 ms of batches: preparing inside the budget made the migrate phase 90 s, outside it
-   * overlaps the running backfill's batches. Given the caller's pool (the daemon's drive holds a session on
-   * the database anyway), it prepares there and opens its own two sessions only once it has the budget, so
-   * a prepared backfill waiting for its turn holds no session of its own. Without, it prepares on its own
-   * sessions, which its pools give up when other work on the server waits for one, and after the server's
-   * idle timeout.
+   * Prepares, then waits for the server's budget, then starts the batches. Preparing (opening and checking
+   * the sessions, creating the checkpoint table, reading the key and creating or loading the checkpoint)
+   * writes nothing the application reads, so it runs before the budget is asked for: the backfills of one
+   * server queue only for their batches, and the next one in line is ready the moment the budget passes to
+   * it. Worked example: 1,000 small tenants, one backfill at a time: with the two sessions opened after the
+   * budget came, each handover took about 100 ms on a machine where starting a backend costs 28 ms (two
+   * backends, their checks, their pids, then the first batch on a cold session) against 150 ms of batches;
+   * prepared beforehand, the handover is the budget's own. Given the caller's pool (the daemon's drive
+   * holds a session on the database anyway) the batches run on it — warm from the preparation, and one
+   * backend fewer per database. Without, the run opens a batch session of its own. Either way the batch
+   * session also reads the throttle signals and the checkpoint counters, between batches; the monitor
+   * session, which watches a running batch for lock waits, is opened only when a batch runs long enough to
+   * be watched (half the target duration), so a small table's backfill starts no backend beyond its batch
+   * session. The run's own sessions are given up when other work on the server waits for one, and after
+   * the server's idle timeout.
    */
   void begin() {
     context.runOnContext(v -> prepare()
@@ -237,11 +247,8 @@ public final class BackfillRun {
       return Future.failedFuture(new StoppedBeforeStart());
     }
     publish(BackfillState.STARTING, Optional.empty());
-    if (callerPool.isPresent()) {
-      return PgConnections.verify(callerPool.get(), job.database()).compose(v -> prepareOn(callerPool.get()));
-    }
     openSessions();
-    return verifySessions().compose(v -> prepareOn(monitorPool));
+    return PgConnections.verify(batchPool, job.database()).compose(v -> prepareOn(batchPool));
   }
 
   /** The checkpoint table, the key, the checkpoint itself: read and written through {@code pool}. */
@@ -253,14 +260,19 @@ public final class BackfillRun {
         .compose(info -> prepareCheckpoint(catalog, info));
   }
 
-  /** The run's own two sessions: its batches, and the watching of them and of the throttle signals. */
+  /**
+   * The sessions: the batches' (the caller's pool when given, else one of the run's own), which between
+   * batches also reads the throttle signals and the checkpoint counters, and the monitor session, which
+   * watches a batch while it runs. Pools connect on their first query: nothing opens here. The monitor
+   * session runs only Tidemark's own statements with bound values, never the plan's text, so it needs no
+   * {@link PgConnections#verify}.
+   */
   private void openSessions() {
-    batchPool = pool("tidemark/backfill");
+    batchPool = callerPool.orElseGet(() -> pool("tidemark/backfill"));
     monitorPool = pool("tidemark/backfill-monitor");
-    throttle = new Throttle(vertx, monitorPool, http, controls);
+    throttle = new Throttle(vertx, batchPool, http, controls);
     watcher = new BatchWatcher(vertx, monitorPool);
-    checkpoints = new CheckpointWatch(monitorPool);
-    store = new CheckpointStore(batchPool, job.planId(), job.stepId());
+    checkpoints = new CheckpointWatch(batchPool);
   }
 
   private Future<ServerBudget.Permit> acquirePermit() {
@@ -273,45 +285,23 @@ public final class BackfillRun {
   }
 
   /**
-   * With the budget: the sessions verified again (one may have been closed and opened anew while the run
-   * waited), their pids for the throttle, the checkpoint watch's starting count; then RUNNING.
+   * With the budget: the checkpoint watch's starting count, then RUNNING. The batch session is checked by
+   * every batch ({@link #PREPARE_SQL}), so one opened anew while the run waited is checked too.
    */
   private Future<Void> start(ServerBudget.Permit granted) {
     permit = granted;
     if (stopRequested.get()) {
       return Future.failedFuture(new StoppedBeforeStart());
     }
-    if (batchPool == null) {
-      openSessions(); // prepared on the caller's pool
-    }
-    return verifySessions()
-        .compose(v -> ownPids())
-        .compose(v -> checkpoints.start())
+    return checkpoints.start()
         .onSuccess(v -> {
           rate.record(System.nanoTime(), checkpoint.rowsDone());
           publish(BackfillState.RUNNING, Optional.empty());
         });
   }
 
-  /** Both sessions run with the settings every Tidemark session must have ({@link PgConnections#verify}). */
-  private Future<Void> verifySessions() {
-    return Future.all(PgConnections.verify(batchPool, job.database()), PgConnections.verify(monitorPool, job.database()))
-        .mapEmpty();
-  }
-
   private Pool pool(String applicationName) {
     return connector.pool(PgConnections.options(job.database(), applicationName), 1);
-  }
-
-  /** The backfill's own sessions do not count as the application's active sessions. */
-  private Future<Void> ownPids() {
-    return Future.all(pidOf(batchPool), pidOf(monitorPool))
-        .onSuccess(all -> throttle.ownPids(List.of(all.resultAt(0), all.resultAt(1))))
-        .mapEmpty();
-  }
-
-  private static Future<Integer> pidOf(Pool pool) {
-    return pool.query(PID_SQL).execute().map(rows -> rows.iterator().next().getInteger("pid"));
   }
 
   private Future<Void> prepareCheckpoint(KeyCatalog catalog, KeyCatalog.TableInfo info) {
@@ -431,7 +421,18 @@ public final class BackfillRun {
     long lockTimeout = Math.max(MIN_LOCK_TIMEOUT_MS, attempt.settings().targetBatchDuration().toMillis());
     return tx.preparedQuery(PREPARE_SQL)
         .execute(Tuple.of(lockTimeout + "ms", attempt.settings().synchronousCommit()))
-        .map(rows -> rows.iterator().next().getInteger("pid"));
+        .compose(rows -> ownSession(rows.iterator().next()));
+  }
+
+  /** The batch session's pid, once it is known to read SQL text as written; a refusal fails the step. */
+  private Future<Integer> ownSession(Row row) {
+    return PgConnections.requireConforming(row, job.database().server())
+        .recover(e -> Future.failedFuture(new BackfillException(e.getMessage(), Optional.empty(), Optional.empty(), e)))
+        .map(v -> {
+          int pid = row.getInteger("pid");
+          throttle.ownPids(List.of(pid));
+          return pid;
+        });
   }
 
   /** The batch's last key and key count, or empty when no key is left up to the upper bound. */
@@ -499,19 +500,21 @@ public final class BackfillRun {
         job.stepId(), outcome.keys(), outcome.updated(), took.toMillis(), seen.waitedOnLock());
     publish(BackfillState.RUNNING, Optional.empty());
     report(outcome, took);
-    watchCheckpoints();
-    next();
+    watchCheckpoints().onComplete(ar -> next());
   }
 
-  /** Every few seconds, in the background of the next batch: is the WAL forcing checkpoints? */
-  private void watchCheckpoints() {
+  /**
+   * Every few seconds, between two batches on the batch session: is the WAL forcing checkpoints? Never fails
+   * ({@link CheckpointWatch#check}).
+   */
+  private Future<Void> watchCheckpoints() {
     long now = System.nanoTime();
     if (now - lastCheckpointCheck < CHECKPOINT_CHECK_NANOS) {
-      return;
+      return Future.succeededFuture();
     }
     lastCheckpointCheck = now;
-    checkpoints.check().onSuccess(warning -> warning.ifPresent(w -> logged(() -> LOG.warn("backfill {}/{} on {}: {}",
-        job.planId(), job.stepId(), database(), w))));
+    return checkpoints.check().onSuccess(warning -> warning.ifPresent(w -> logged(() -> LOG.warn(
+        "backfill {}/{} on {}: {}", job.planId(), job.stepId(), database(), w)))).mapEmpty();
   }
 
   private void report(Outcome outcome, Duration took) {
@@ -720,7 +723,7 @@ public final class BackfillRun {
       permit.release();
     }
     List<Future<Void>> closing = new ArrayList<>();
-    if (batchPool != null) {
+    if (batchPool != null && callerPool.isEmpty()) {
       closing.add(batchPool.close());
     }
     if (monitorPool != null) {

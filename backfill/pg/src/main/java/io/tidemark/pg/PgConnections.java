@@ -90,7 +90,15 @@ public final class PgConnections {
   }
 
   private static Future<Void> conforming(RowSet<Row> rows, String server) {
-    Row row = rows.iterator().next();
+    return requireConforming(rows.iterator().next(), server);
+  }
+
+  /**
+   * The check of {@link #verify} on a row the caller read itself, with the columns {@code scs}
+   * ({@code current_setting('standard_conforming_strings')}) and {@code db} ({@code current_database()}), so a
+   * statement the caller runs anyway can carry it instead of a round trip of its own.
+   */
+  public static Future<Void> requireConforming(Row row, String server) {
     String value = row.getString("scs");
     if ("on".equals(value)) {
       return Future.succeededFuture();

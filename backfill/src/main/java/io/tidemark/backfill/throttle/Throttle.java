@@ -71,8 +71,9 @@ public final class Throttle {
       Function<ThrottleSettings, Future<Optional<String>>> read) {}
 
   /**
-   * @param monitor a pool for the signal queries, not the one running batches (a batch may be waiting on a
-   *                lock while the throttle and the batch watcher look at the server)
+   * @param monitor a pool for the signal queries; {@link #check} runs between batches, never beside one, so
+   *                the run's batch session serves (the batch watcher, which looks while a batch runs,
+   *                has a session of its own)
    */
   public Throttle(Vertx vertx, Pool monitor, HttpClient http, ThrottleControls controls) {
     this.vertx = vertx;
