@@ -38,6 +38,7 @@ public final class BackfillEngine {
   private final Connector connector;
   private final HttpClient http;
   private final Consumer<CommittedBatch> onBatch;
+  private final SizeHints hints = new SizeHints();
 
   public BackfillEngine(Vertx vertx, ServerBudget budget) {
     this(vertx, budget, batch -> { });
@@ -53,7 +54,8 @@ public final class BackfillEngine {
 
   /**
    * @param connector where the runs' connections come from (the daemon's counts them against the server's
-   *                  connection budget; each run holds two while it goes: batches and monitoring)
+   *                  connection budget; a run holds its batch session while it goes, and a monitor session
+   *                  while a batch runs long enough to be watched)
    */
   public BackfillEngine(Vertx vertx, ServerBudget budget, Connector connector, Consumer<CommittedBatch> onBatch) {
     this.vertx = vertx;
@@ -69,9 +71,9 @@ public final class BackfillEngine {
   }
 
   /**
-   * The same, preparing (the checkpoint table, the key, the checkpoint) on {@code caller}, a pool of the
-   * caller's on the job's database, instead of on the run's own sessions: the run then opens its two
-   * sessions only once it has the server's budget. The run never closes {@code caller}.
+   * The same, on {@code caller}, a pool of the caller's on the job's database: the run prepares (the
+   * checkpoint table, the key, the checkpoint) and runs its batches there instead of on a session of its
+   * own. The run never closes {@code caller}.
    */
   public BackfillRun start(BackfillJob job, Pool caller) {
     return start(job, Optional.of(caller));
@@ -79,7 +81,7 @@ public final class BackfillEngine {
 
   private BackfillRun start(BackfillJob job, Optional<Pool> caller) {
     Context context = vertx.getOrCreateContext();
-    BackfillRun run = new BackfillRun(vertx, context, job, budget, connector, http, onBatch, caller);
+    BackfillRun run = new BackfillRun(vertx, context, job, budget, connector, http, onBatch, caller, hints);
     run.begin();
     return run;
   }

@@ -124,6 +124,8 @@ public final class BackfillRun {
   private Pool monitorPool;
   /** The caller's session on the database to prepare on ({@link BackfillEngine#start(BackfillJob, Pool)}). */
   private final Optional<Pool> callerPool;
+  /** Where this step's runs start and where this one ended ({@link SizeHints}). */
+  private final SizeHints hints;
   private Throttle throttle;
   private BatchWatcher watcher;
   private BatchWatcher.Watch watch;
@@ -159,8 +161,9 @@ public final class BackfillRun {
 
   BackfillRun(
       Vertx vertx, Context context, BackfillJob job, ServerBudget budget, Connector connector, HttpClient http,
-      Consumer<CommittedBatch> onBatch, Optional<Pool> callerPool) {
+      Consumer<CommittedBatch> onBatch, Optional<Pool> callerPool, SizeHints hints) {
     this.callerPool = callerPool;
+    this.hints = hints;
     this.vertx = vertx;
     this.connector = connector;
     this.onBatch = onBatch;
@@ -169,7 +172,7 @@ public final class BackfillRun {
     this.budget = budget;
     this.http = http;
     this.controls = job.controls();
-    this.sizer = new BatchSizer(controls.backfill());
+    this.sizer = new BatchSizer(hints.startingSize(job.planId(), job.stepId(), controls.backfill()));
     this.progress = new AtomicReference<>(
         BackfillProgress.initial(BackfillState.WAITING_FOR_BUDGET, controls.backfill().minBatchRows()));
   }
@@ -661,6 +664,10 @@ public final class BackfillRun {
 
   private void finish(BackfillState state) {
     publish(state, Optional.empty());
+    if (state == BackfillState.DONE) {
+      BackfillSettings settings = controls.backfill();
+      sizer.settled(settings, settings.maxRowsPerSecond()).ifPresent(size -> hints.finished(job.planId(), job.stepId(), size));
+    }
     logged(() -> LOG.info("backfill {}/{} on {}: {} ({} keys, {} rows updated, {} batches)", job.planId(),
         job.stepId(), database(), state, checkpoint.rowsDone(), checkpoint.rowsUpdated(), checkpoint.batches()));
     long now = System.nanoTime();

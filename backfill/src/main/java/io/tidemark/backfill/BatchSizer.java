@@ -106,6 +106,18 @@ final class BatchSizer {
     return settings.targetBatchDuration().toNanos() * AIM / TINY_MARGIN;
   }
 
+  /**
+   * The size that would take the aim at the per-key cost measured so far, growth caps aside: what the next
+   * run of the same step may start from ({@link SizeHints}). Empty before the first observed batch.
+   */
+  java.util.OptionalInt settled(BackfillSettings settings, long maxRowsPerSecond) {
+    if (nanosPerKey == 0) {
+      return java.util.OptionalInt.empty();
+    }
+    return java.util.OptionalInt.of(clamp((long) (settings.targetBatchDuration().toNanos() * AIM / nanosPerKey),
+        settings, maxRowsPerSecond));
+  }
+
   /** Halves the size: sessions queued behind the batch's row locks, so hold fewer at a time. */
   void contention(BackfillSettings settings, long maxRowsPerSecond) {
     size = clamp(size / 2, settings, maxRowsPerSecond);

@@ -49,6 +49,17 @@ class BatchSizerTest {
     assertThat(sizer.size(SETTINGS, 0)).isEqualTo(1_441);
   }
 
+  /** What the next run of the step starts from: the aim over the measured per-key cost, growth caps aside. */
+  @Test
+  void settlesOnTheSizeThatTakesTheAimAtTheMeasuredCost() {
+    BatchSizer sizer = new BatchSizer(SETTINGS);
+    assertThat(sizer.settled(SETTINGS, 0)).isEmpty();
+    sizer.observe(SETTINGS, 0, 100, Duration.ofMillis(21), false);
+    assertThat(sizer.settled(SETTINGS, 0)).hasValue(892);
+    sizer.observe(SETTINGS, 0, 446, Duration.ofMillis(29), false);
+    assertThat(sizer.settled(SETTINGS, 0)).hasValue(2_883);
+  }
+
   @Test
   void shrinksProportionallyAtOnceAfterAVerySlowBatch() {
     BatchSizer sizer = grownTo(10_000);
