@@ -84,18 +84,16 @@ public final class BackfillRun {
    * Per-batch session settings, local to the batch's transaction. {@code lock_timeout} is the target batch
    * duration: the longest the batch waits for an application's row lock, and so about the longest an
    * application can be kept waiting behind the row locks the batch already holds. {@code synchronous_commit}
-   * only ever goes down to {@code off} (never overrides a stricter server setting to {@code on}).
-   */
-  /**
-   * Opens each batch's transaction: its settings, the session's pid (watched while the batch runs, and left
-   * out of the throttle's count of active sessions) and the session's {@code standard_conforming_strings}
-   * ({@link PgConnections#requireConforming}): the plan's expressions are part of the batch's SQL text, and
-   * the session may be a new one since the last batch.
+   * only ever goes down to {@code off} (never overrides a stricter server setting to {@code on}). The same
+   * statement reads the session's pid (watched while the batch runs, and left out of the throttle's count of
+   * active sessions) and its {@code standard_conforming_strings} ({@link PgConnections#requireConforming}):
+   * the plan's expressions are part of the batch's SQL text, and the session may be a new one since the
+   * last batch.
    */
   private static final String PREPARE_SQL = """
       SELECT set_config('lock_timeout', $1, true),
              set_config('synchronous_commit', CASE WHEN $2 THEN current_setting('synchronous_commit') ELSE 'off' END, true),
-             pg_backend_pid() AS pid, current_setting('standard_conforming_strings') AS scs, current_database() AS db""";
+             pg_backend_pid() AS pid, """ + PgConnections.SESSION_CHECK_COLUMNS;
   private static final int MAX_CONNECTION_RETRIES = 8;
   private static final long RATE_WINDOW_NANOS = 30_000_000_000L;
   private static final long MIN_LOCK_TIMEOUT_MS = 50;

@@ -2,6 +2,7 @@ package io.tidemark.backfill;
 
 import io.tidemark.config.BackfillSettings;
 import java.time.Duration;
+import java.util.OptionalInt;
 
 /**
  * Chooses how many keys the next batch takes so that batches stay under {@code target-batch-duration}.
@@ -87,8 +88,7 @@ final class BatchSizer {
     // the average sizes the next one by its own cost, a faster one by the average. Example: at 20 us/key the
     // size is 9,375; one batch at 16 us/key moves the average to 18.8 us and the size to 9,973 (inside the
     // dead band: kept), where trusting it alone would grow to 11,718 and let a slow batch after it overshoot.
-    double estimate = Math.max(nanosPerKey, cost);
-    double wanted = settings.targetBatchDuration().toNanos() * AIM / estimate;
+    double wanted = aimKeys(settings, Math.max(nanosPerKey, cost));
     if (Math.abs(wanted / size - 1) <= DEAD_BAND) {
       return;
     }
@@ -110,12 +110,16 @@ final class BatchSizer {
    * The size that would take the aim at the per-key cost measured so far, growth caps aside: what the next
    * run of the same step may start from ({@link SizeHints}). Empty before the first observed batch.
    */
-  java.util.OptionalInt settled(BackfillSettings settings, long maxRowsPerSecond) {
+  OptionalInt settled(BackfillSettings settings, long maxRowsPerSecond) {
     if (nanosPerKey == 0) {
-      return java.util.OptionalInt.empty();
+      return OptionalInt.empty();
     }
-    return java.util.OptionalInt.of(clamp((long) (settings.targetBatchDuration().toNanos() * AIM / nanosPerKey),
-        settings, maxRowsPerSecond));
+    return OptionalInt.of(clamp((long) aimKeys(settings, nanosPerKey), settings, maxRowsPerSecond));
+  }
+
+  /** How many keys take the aim at {@code nanosPerKey}. */
+  private static double aimKeys(BackfillSettings settings, double nanosPerKey) {
+    return settings.targetBatchDuration().toNanos() * AIM / nanosPerKey;
   }
 
   /** Halves the size: sessions queued behind the batch's row locks, so hold fewer at a time. */

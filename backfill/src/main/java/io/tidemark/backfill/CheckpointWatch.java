@@ -40,7 +40,7 @@ final class CheckpointWatch {
   private static final String REQUESTED_SQL_17 = "SELECT num_requested AS requested FROM pg_stat_checkpointer";
   private static final int VERSION_17 = 170_000;
 
-  private final Pool monitor;
+  private final Pool session;
   private String requestedSql = REQUESTED_SQL;
   private String maxWalSize = "?";
   private String checkpointTimeout = "?";
@@ -48,13 +48,13 @@ final class CheckpointWatch {
   private long startNanos;
   private boolean warned;
 
-  CheckpointWatch(Pool monitor) {
-    this.monitor = monitor;
+  CheckpointWatch(Pool session) {
+    this.session = session;
   }
 
   /** Reads the settings and the starting count; a failure leaves the watch inert. */
   Future<Void> start() {
-    return monitor.query(SETTINGS_SQL).execute()
+    return session.query(SETTINGS_SQL).execute()
         .onSuccess(rows -> adoptSettings(rows.iterator().next()))
         .compose(rows -> requested())
         .onSuccess(this::startAt)
@@ -103,6 +103,6 @@ final class CheckpointWatch {
   }
 
   private Future<Long> requested() {
-    return monitor.query(requestedSql).execute().map(rows -> rows.iterator().next().getLong("requested"));
+    return session.query(requestedSql).execute().map(rows -> rows.iterator().next().getLong("requested"));
   }
 }

@@ -22,22 +22,24 @@ import java.util.Map;
 final class SizeHints {
   static final int MAX_STEPS = 4_096;
 
-  private final Map<String, Integer> sizes = new LinkedHashMap<>(16, 0.75f, true) {
+  private record Step(String planId, String stepId) {}
+
+  private final Map<Step, Integer> sizes = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<Step, Integer> eldest) {
       return size() > MAX_STEPS;
     }
   };
 
   /** Where a run of this step starts: half the last finished run's size, within the settings' bounds. */
   synchronized int startingSize(String planId, String stepId, BackfillSettings settings) {
-    Integer learned = sizes.get(planId + "/" + stepId);
+    Integer learned = sizes.get(new Step(planId, stepId));
     long wanted = learned == null ? settings.minBatchRows() : learned / 2;
     return BatchSizer.clamp(wanted, settings, settings.maxRowsPerSecond());
   }
 
   /** A run of this step finished wanting batches of {@code size} keys. */
   synchronized void finished(String planId, String stepId, int size) {
-    sizes.put(planId + "/" + stepId, size);
+    sizes.put(new Step(planId, stepId), size);
   }
 }

@@ -45,9 +45,14 @@ import javax.net.ssl.TrustManagerFactory;
 public final class PgConnections {
   private PgConnections() {}
 
+  /**
+   * The columns the session check reads ({@code scs}, {@code db}); a statement the caller runs anyway may
+   * select them too and hand its row to {@link #requireConforming}.
+   */
+  public static final String SESSION_CHECK_COLUMNS =
+      "current_setting('standard_conforming_strings') AS scs, current_database() AS db";
   /** The check {@link #verify} runs: what the server says this session's settings are. */
-  private static final String SHOW_SETTINGS =
-      "SELECT current_setting('standard_conforming_strings') AS scs, current_database() AS db";
+  private static final String SHOW_SETTINGS = "SELECT " + SESSION_CHECK_COLUMNS;
 
   /**
    * Connect options for {@code db}, naming the session {@code applicationName}
@@ -94,8 +99,7 @@ public final class PgConnections {
   }
 
   /**
-   * The check of {@link #verify} on a row the caller read itself, with the columns {@code scs}
-   * ({@code current_setting('standard_conforming_strings')}) and {@code db} ({@code current_database()}), so a
+   * The check of {@link #verify} on a row the caller read itself with {@link #SESSION_CHECK_COLUMNS}, so a
    * statement the caller runs anyway can carry it instead of a round trip of its own.
    */
   public static Future<Void> requireConforming(Row row, String server) {
